@@ -1,0 +1,17 @@
+// Umbrella header: the whole public C++ API of aftersales.
+#ifndef AFTERSALES_AFTERSALES_H_
+#define AFTERSALES_AFTERSALES_H_
+
+#include "aftersales/decision.h"
+#include "aftersales/export.h"
+#include "aftersales/expression.h"
+#include "aftersales/facts.h"
+#include "aftersales/issue.h"
+#include "aftersales/loader.h"
+#include "aftersales/options.h"
+#include "aftersales/policy.h"
+#include "aftersales/result.h"
+#include "aftersales/status.h"
+#include "aftersales/version.h"
+
+#endif  // AFTERSALES_AFTERSALES_H_

@@ -1,0 +1,69 @@
+// Policy: a loaded, checked, compiled after-sales policy. Immutable after
+// loading and safe to share between threads: Decide and the fact readers
+// are const and keep no state between calls.
+//
+//   auto loaded = aftersales::LoadPolicy("rules");
+//   if (!loaded.ok()) { std::cerr << aftersales::FormatIssues(loaded.issues); }
+//   auto facts = loaded.policy->ReadFactsJson(json_text);
+//   if (facts.ok()) {
+//     aftersales::Decision d = loaded.policy->Decide(*facts);
+//     std::cout << aftersales::DecisionToJson(d) << "\n";
+//   }
+#ifndef AFTERSALES_POLICY_H_
+#define AFTERSALES_POLICY_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aftersales/decision.h"
+#include "aftersales/export.h"
+#include "aftersales/facts.h"
+#include "aftersales/issue.h"
+#include "aftersales/options.h"
+#include "aftersales/result.h"
+
+namespace aftersales {
+
+namespace internal {
+class PolicyImpl;
+}
+
+class AFTERSALES_EXPORT Policy {
+ public:
+  ~Policy();
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  const std::string& name() const;
+  const std::string& version() const;
+  // "sha256:<64 hex>" of the policy's canonical content: same rules, same digest.
+  const std::string& digest() const;
+  // Warnings found while loading (errors make loading fail instead).
+  const std::vector<Issue>& warnings() const;
+
+  // Reads one case. Undeclared fields are ignored; a declared field with the
+  // wrong type, an enum value the schema lacks, or a timestamp that is not
+  // RFC 3339 gives InvalidArgument naming the field. `source_name` prefixes
+  // error messages (a file name); may be empty.
+  Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name = {}) const;
+  Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name = {}) const;
+  FactsBuilder NewFacts() const;
+
+  // Decides one case. Never throws; a case that cannot be decided comes back
+  // with errors. REQUIRES: `facts` was read by this policy (otherwise the
+  // decision holds an error saying so).
+  Decision Decide(const Facts& facts, const DecideOptions& options = {}) const;
+
+  // Internal. Not for callers.
+  const internal::PolicyImpl& impl() const { return *impl_; }
+  explicit Policy(std::unique_ptr<internal::PolicyImpl> impl);
+
+ private:
+  std::unique_ptr<internal::PolicyImpl> impl_;
+};
+
+}  // namespace aftersales
+
+#endif  // AFTERSALES_POLICY_H_

@@ -1,0 +1,11 @@
+# Warning and sanitizer flags, applied to our own targets only.
+function(aftersales_target_options target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+  if(AFTERSALES_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(AFTERSALES_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${AFTERSALES_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${AFTERSALES_SANITIZE})
+  endif()
+endfunction()

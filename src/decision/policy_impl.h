@@ -1,0 +1,47 @@
+// PolicyImpl: the implementation behind aftersales::Policy. Owns the
+// compiled PolicyModel; reads cases into FactsData and decides them.
+#ifndef AFTERSALES_DECISION_POLICY_IMPL_H_
+#define AFTERSALES_DECISION_POLICY_IMPL_H_
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "aftersales/decision.h"
+#include "aftersales/facts.h"
+#include "aftersales/options.h"
+#include "aftersales/result.h"
+#include "common/value.h"
+#include "policy/policy_model.h"
+
+namespace aftersales::internal {
+
+// One case's facts: slot i holds fact i of the owner's schema (absent when
+// the case did not give it and the schema has no default).
+struct FactsData {
+  const PolicyImpl* owner = nullptr;
+  std::vector<Value> slots;
+};
+
+class PolicyImpl {
+ public:
+  explicit PolicyImpl(PolicyModel model) : model_(std::move(model)) {}
+
+  const PolicyModel& model() const { return model_; }
+
+  Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name) const;
+  Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
+  FactsBuilder NewFacts() const;
+  Decision Decide(const Facts& facts, const DecideOptions& options) const;
+
+  // For the readers and the builder: a fresh FactsData with defaults set.
+  std::unique_ptr<FactsData> NewFactsData() const;
+  static Facts MakeFacts(std::unique_ptr<FactsData> data);
+
+ private:
+  PolicyModel model_;
+};
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_DECISION_POLICY_IMPL_H_

@@ -1,0 +1,47 @@
+// Compiler: expression text -> parsed, checked, compiled Program. The front
+// door of src/expr; the policy loader and `aftersales expr` use only this,
+// program.h, declarations.h and type.h.
+//
+// Problems are returned as ExprIssues with a byte offset into the source;
+// the caller maps offsets to file:line:column (an expression inside a YAML
+// scalar keeps the scalar's position).
+#ifndef AFTERSALES_EXPR_COMPILER_H_
+#define AFTERSALES_EXPR_COMPILER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expr/declarations.h"
+#include "expr/program.h"
+#include "expr/type.h"
+
+namespace aftersales::internal {
+
+struct CompileOptions {
+  std::size_t max_length = 16u << 10;  // bytes of source
+  int max_depth = 64;                  // syntax-tree nesting
+  // When set, the result type must be assignable to it (e.g. bool for a
+  // `when`), otherwise an issue "expected bool, got int".
+  TypePtr expected_type;
+};
+
+struct ExprIssue {
+  std::string code;       // "expr.syntax", "expr.undeclared", "expr.type", "expr.enum", "expr.limit"
+  std::string message;    // with "did you mean 'x'?" where one fits
+  std::uint32_t offset;   // byte offset in the source where it points
+};
+
+struct CompileResult {
+  std::unique_ptr<const Program> program;  // null when any issue
+  std::vector<ExprIssue> issues;
+};
+
+CompileResult CompileExpression(std::string_view source, const Declarations& decls,
+                                const CompileOptions& options = {});
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_EXPR_COMPILER_H_

@@ -1,0 +1,67 @@
+// Program: a checked, compiled expression. Immutable and safe to evaluate
+// from many threads at once; evaluation reads slots, never names.
+//
+// Errors while evaluating (absent fact, division by zero, overflow, a limit)
+// are returned as error Values, never thrown; && and || absorb them as the
+// CEL specification says.
+#ifndef AFTERSALES_EXPR_PROGRAM_H_
+#define AFTERSALES_EXPR_PROGRAM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/value.h"
+#include "expr/type.h"
+
+namespace aftersales::internal {
+
+// Per-evaluation state. Not shared between threads.
+struct EvalContext {
+  // spaces[ref.space][ref.slot] is the value of a declared variable; a slot
+  // holding an absent Value reads as an error naming the variable.
+  const Value* const* spaces = nullptr;
+  std::size_t num_spaces = 0;
+  // Decremented per node evaluated and per macro iteration; at 0 evaluation
+  // stops with an error value.
+  std::int64_t steps_left = 1'000'000;
+  std::size_t max_collection_size = 100'000;
+  std::size_t max_string_length = 1u << 20;
+};
+
+class Node;  // internal to src/expr
+
+class Program {
+ public:
+  // One part of a top-level `a && b && c` chain, for explanations.
+  struct Conjunct {
+    std::string source;   // the part's text as written
+    std::uint32_t offset; // its byte offset in the expression
+  };
+
+  ~Program();
+  Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
+          std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source);
+
+  Value Evaluate(EvalContext& ctx) const;
+  const TypePtr& type() const { return type_; }
+  const std::string& source() const { return source_; }
+
+  // The top-level && parts (just one for an expression without &&).
+  const std::vector<Conjunct>& conjuncts() const { return conjuncts_; }
+  Value EvaluateConjunct(std::size_t i, EvalContext& ctx) const;
+
+ private:
+  std::unique_ptr<const Node> root_;
+  TypePtr type_;
+  std::vector<Conjunct> conjuncts_;
+  std::vector<std::unique_ptr<const Node>> conjunct_nodes_;
+  std::string source_;
+};
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_EXPR_PROGRAM_H_

@@ -1,0 +1,70 @@
+// Type: the static types of the expression language, used by the checker.
+// Enums are strings with a closed set of values: comparing an enum-typed
+// fact with a string literal the enum lacks is a check error. dyn is the
+// unknown type (anything goes, checked at run time).
+//
+// Depends on nothing but the standard library.
+#ifndef AFTERSALES_EXPR_TYPE_H_
+#define AFTERSALES_EXPR_TYPE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersales::internal {
+
+struct EnumType {
+  std::string name;                 // "platform"
+  std::vector<std::string> values;  // "taobao", "tmall", ...
+  bool Contains(std::string_view v) const;
+};
+
+class Type;
+using TypePtr = std::shared_ptr<const Type>;
+
+class Type {
+ public:
+  enum class Kind {
+    kDyn, kNull, kBool, kInt, kUint, kDouble, kString, kEnum,
+    kTimestamp, kDuration, kList, kMap, kError,
+  };
+
+  static TypePtr Dyn();
+  static TypePtr Null();
+  static TypePtr Bool();
+  static TypePtr Int();
+  static TypePtr Uint();
+  static TypePtr Double();
+  static TypePtr String();
+  static TypePtr Timestamp();
+  static TypePtr Duration();
+  static TypePtr Error();
+  static TypePtr Enum(std::shared_ptr<const EnumType> e);
+  static TypePtr List(TypePtr elem);
+  static TypePtr Map(TypePtr key, TypePtr value);
+
+  Kind kind() const { return kind_; }
+  const TypePtr& elem() const { return a_; }    // list element, map key
+  const TypePtr& value() const { return b_; }   // map value
+  const std::shared_ptr<const EnumType>& enum_type() const { return enum_; }
+
+  // "int", "list(string)", "map(string, int)", enum name for enums.
+  std::string ToString() const;
+
+  Type(Kind k, TypePtr a, TypePtr b, std::shared_ptr<const EnumType> e)
+      : kind_(k), a_(std::move(a)), b_(std::move(b)), enum_(std::move(e)) {}
+
+ private:
+  Kind kind_;
+  TypePtr a_, b_;
+  std::shared_ptr<const EnumType> enum_;
+};
+
+// True when a value of type `from` may be used where `to` is expected
+// (dyn goes both ways; an enum is a string; list/map covariantly).
+bool IsAssignable(const Type& to, const Type& from);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_EXPR_TYPE_H_

@@ -1,0 +1,136 @@
+// PolicyModel: the compiled form of a policy, built by the loader
+// (src/policy/policy_builder) and executed by the engine (src/decision).
+// Everything a decision needs is resolved here: names to slots, expressions
+// to Programs, script templates to parts. Immutable once built.
+#ifndef AFTERSALES_POLICY_POLICY_MODEL_H_
+#define AFTERSALES_POLICY_POLICY_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aftersales/issue.h"
+#include "aftersales/options.h"
+#include "common/value.h"
+#include "expr/declarations.h"
+#include "expr/program.h"
+#include "expr/type.h"
+
+namespace aftersales::internal {
+
+// Expression spaces: EvalContext::spaces[kFactSpace] holds the case's facts,
+// [kDecisionSpace] the decision fields decided so far.
+inline constexpr std::uint8_t kFactSpace = 0;
+inline constexpr std::uint8_t kDecisionSpace = 1;
+
+// A declared fact or decision field.
+struct FieldDecl {
+  std::string name;          // "order.delivered_at", "refund_cents", "freight.payer"
+  TypePtr type;
+  bool money = false;        // int minor units, shown as 299.00 in scripts
+  bool personal = false;     // customer-identifying (masked in logs)
+  bool required = false;     // decision: a decision without it is an error
+  Value default_value;       // absent when none
+  std::uint32_t slot = 0;    // index in its space
+  SourceLocation location;
+};
+
+// A group of decision fields ("escalation" for escalation.to, ...), printed
+// as one JSON object; `nullable` prints null instead of {} when all its
+// fields are absent.
+struct GroupDecl {
+  std::string name;
+  bool nullable = false;
+  SourceLocation location;
+};
+
+struct Schema {
+  std::vector<std::shared_ptr<const EnumType>> enums;
+  std::vector<FieldDecl> facts;      // facts[i].slot == i
+  std::vector<FieldDecl> decisions;  // decisions[i].slot == i
+  std::vector<GroupDecl> groups;
+  // Facts by their names in space 0, decision fields as "decision.<name>"
+  // in space 1.
+  Declarations declarations;
+  // Name -> slot, for reading cases and building facts (never when deciding).
+  std::unordered_map<std::string, std::uint32_t> fact_index;
+  std::unordered_map<std::string, std::uint32_t> decision_index;
+};
+
+// A script template compiled at load: literal text and field references.
+struct TemplatePart {
+  std::string literal;       // when !is_field
+  bool is_field = false;
+  VarRef ref;                // the fact or decision field
+  std::string name;          // as written, for errors
+  std::string spec;          // format spec after ':' (may be empty)
+  bool money = false;
+  Type::Kind kind = Type::Kind::kDyn;
+};
+
+struct Template {
+  std::vector<TemplatePart> parts;
+  SourceLocation location;
+};
+
+struct Assignment {
+  std::uint32_t slot = 0;                  // decision slot
+  std::unique_ptr<const Program> program;  // null when `constant` is used
+  Value constant;
+  SourceLocation location;
+};
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::unique_ptr<const Program> when;     // null: always matches
+  std::vector<Assignment> then;
+  // Indexed like PolicyModel::locales; nullopt where the rule has no text.
+  std::vector<std::optional<Template>> scripts;
+  SourceLocation location;                 // the rule's `id`
+  SourceLocation when_location;
+};
+
+enum class HitPolicy { kFirst, kCollect };
+
+struct Stage {
+  std::string id;
+  std::string description;
+  HitPolicy hit = HitPolicy::kFirst;
+  std::vector<Rule> rules;
+  SourceLocation location;
+};
+
+// A check every decision must pass (e.g. the freight parts add up).
+struct Invariant {
+  std::string id;
+  std::string message;
+  std::unique_ptr<const Program> check;
+  SourceLocation location;
+};
+
+struct PolicyModel {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::string digest;  // "sha256:<hex>"
+  Schema schema;
+  std::vector<std::string> locales;       // e.g. zh-CN zh-TW en
+  std::size_t default_locale = 0;         // index: when the case names none
+  std::size_t fallback_locale = 0;        // index: when a rule lacks the case's locale
+  std::optional<std::uint32_t> case_id_fact;   // fact slots, when declared
+  std::optional<std::uint32_t> locale_fact;
+  std::optional<std::uint32_t> timezone_fact;
+  std::string default_timezone = "Asia/Shanghai";
+  std::vector<Stage> stages;
+  std::vector<Invariant> invariants;
+  Limits limits;
+  std::vector<Issue> warnings;
+};
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_POLICY_POLICY_MODEL_H_
