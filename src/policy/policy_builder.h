@@ -1,0 +1,36 @@
+// PolicyBuilder: YAML documents -> PolicyModel. Validates everything (keys,
+// types, enums, names, expressions, templates, ids) and collects every
+// problem as an Issue with file:line:column; a model is produced only when
+// there is no error.
+#ifndef AFTERSALES_POLICY_POLICY_BUILDER_H_
+#define AFTERSALES_POLICY_POLICY_BUILDER_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aftersales/issue.h"
+#include "aftersales/options.h"
+#include "policy/policy_model.h"
+
+namespace aftersales::internal {
+
+struct PolicySource {
+  std::string file_name;  // as it appears in locations
+  std::string text;
+};
+
+struct BuildResult {
+  std::optional<PolicyModel> model;  // nullopt when any error
+  std::vector<Issue> issues;
+};
+
+BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options);
+
+// The vocabulary schema compiled in from rules/schema.yaml.
+std::string_view DefaultSchemaYaml();
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_POLICY_POLICY_BUILDER_H_

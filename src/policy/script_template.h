@@ -1,0 +1,46 @@
+// ScriptTemplate: the script text of a rule, compiled at load into literal
+// parts and field references, rendered per decision through fmt. The only
+// file that includes fmt. Rendering never parses and never looks names up.
+#ifndef AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
+#define AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/time.h"
+#include "common/value.h"
+#include "expr/declarations.h"
+#include "policy/policy_model.h"
+
+namespace aftersales::internal {
+
+struct TemplateIssue {
+  std::string code;      // "template.syntax", "template.unknown", "template.spec"
+  std::string message;
+  std::size_t offset;    // byte offset in the template text
+};
+
+// Parses `text` ("Order {order.id}: {decision.refund_cents} yuan") against
+// the declarations (facts by name, decision fields as decision.<name>) and
+// the schema (for money/timestamp formatting). Checks every placeholder and
+// format spec with a trial render. Issues are appended; the template is
+// usable only when none were added.
+Template CompileTemplate(std::string_view text, const Schema& schema,
+                         std::vector<TemplateIssue>* issues);
+
+// Appends the rendered text to `out`. `spaces` as in EvalContext; `zone` is
+// the case's time zone for timestamps; `locale` picks list separators.
+// Returns false and sets `error` (naming the field) when a referenced field
+// is absent or the output would exceed `max_length`.
+bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
+                    std::string_view locale, std::size_t max_length, std::string* out,
+                    std::string* error);
+
+// "299.00", "-0.05": minor units as a decimal amount with two places.
+std::string FormatMoney(std::int64_t cents);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_

@@ -1,0 +1,64 @@
+// YamlReader: YAML text -> a tree of YamlNodes that remember where they came
+// from. The only file that includes yaml-cpp: everything else (the policy
+// builder, the case reader) walks YamlNodes. Parsing never throws; syntax
+// errors, too-deep nesting, too many nodes (alias bombs) and duplicate map
+// keys come back as Issues with file:line:column.
+#ifndef AFTERSALES_POLICY_YAML_READER_H_
+#define AFTERSALES_POLICY_YAML_READER_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "aftersales/issue.h"
+
+namespace aftersales::internal {
+
+struct YamlNode {
+  enum class Kind { kNull, kScalar, kSequence, kMap };
+  // How a scalar was written; expressions inside scalars use it to map a
+  // byte offset in the value back to a line and column in the file.
+  enum class Style { kPlain, kSingleQuoted, kDoubleQuoted, kLiteral, kFolded };
+
+  Kind kind = Kind::kNull;
+  Style style = Style::kPlain;
+  std::string value;                 // scalar text (after YAML unescaping)
+  std::string tag;                   // explicit tag such as "!!str", empty if none
+  std::vector<YamlNode> items;       // sequence items
+  std::vector<std::pair<YamlNode, YamlNode>> entries;  // map (key, value) in file order
+  SourceLocation location;           // of the node's first character (1-based)
+
+  bool IsScalar() const { return kind == Kind::kScalar; }
+  bool IsMap() const { return kind == Kind::kMap; }
+  bool IsSequence() const { return kind == Kind::kSequence; }
+  // The value of a map entry whose key is the scalar `key`, or nullptr.
+  const YamlNode* Find(std::string_view key) const;
+};
+
+struct YamlReadOptions {
+  int max_depth = 64;
+  std::size_t max_nodes = 1'000'000;
+};
+
+struct YamlDocument {
+  std::optional<YamlNode> root;  // nullopt when the text could not be read
+  std::vector<Issue> issues;
+};
+
+// Reads one YAML document. `file_name` goes into every location.
+YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
+                      const YamlReadOptions& options = {});
+
+// The file location of byte `offset` of a scalar's value, following the
+// scalar's style (quotes, escapes, block indentation) as far as it can be
+// recovered; falls back to the scalar's own location.
+SourceLocation LocateInScalar(const YamlNode& scalar, std::size_t offset,
+                              std::string_view file_text);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_POLICY_YAML_READER_H_
