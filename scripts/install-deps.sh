@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what aftersales needs to build and test, from Debian 12's
+# packages only. Run as root (or through sudo). Safe to run again: it only
+# installs what is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config ccache python3 tzdata
+  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libre2-dev libssl-dev
+  libcctz-dev libcli11-dev libboost-test-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

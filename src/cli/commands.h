@@ -1,0 +1,41 @@
+// The subcommands of the `aftersales` tool. The CLI is a thin client: it
+// uses only the public headers, turns options into library calls, and is
+// the only code that prints. Each Run* returns the process exit code:
+// 0 success, 1 understood but evaluation failed, 2 bad usage, bad policy or
+// unreadable input.
+#ifndef AFTERSALES_CLI_COMMANDS_H_
+#define AFTERSALES_CLI_COMMANDS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aftersales::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitEvalFailed = 1;
+inline constexpr int kExitBadInput = 2;
+
+struct DecideArgs {
+  std::string policy;
+  std::string case_file;   // one case (JSON or YAML)
+  std::string cases_file;  // JSON Lines, "-" for stdin
+  std::string format = "json";
+  bool explain = false;
+};
+int RunDecide(const DecideArgs& args);
+
+struct CheckArgs {
+  std::string policy;
+};
+int RunCheck(const CheckArgs& args);
+
+struct ExprArgs {
+  std::vector<std::string> lets;  // NAME=LITERAL
+  std::string expr;
+};
+int RunExpr(const ExprArgs& args);
+
+}  // namespace aftersales::cli
+
+#endif  // AFTERSALES_CLI_COMMANDS_H_

@@ -1,0 +1,85 @@
+// aftersales: the command-line front end of the library.
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "aftersales/version.h"
+#include "commands.h"
+#include "output.h"
+
+namespace {
+
+// `aftersales expr` takes the expression as its last argument, and it may
+// start with '-' (e.g. -9223372036854775808). Put "--" before it so that
+// CLI11 reads it as the positional it is.
+std::vector<std::string> PrepareArgs(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "expr" && args.size() >= 2) {
+    bool already = false;
+    for (std::size_t i = 1; i + 1 < args.size(); ++i) {
+      if (args[i] == "--let") { ++i; continue; }
+      if (args[i] == "--") already = true;
+    }
+    const std::string& last = args.back();
+    if (!already && last != "--help" && last != "-h") args.insert(args.end() - 1, "--");
+  }
+  return args;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  using namespace aftersales::cli;
+
+  CLI::App app{"aftersales: decide e-commerce after-sales cases with a YAML policy"};
+  app.set_version_flag("--version", AFTERSALES_VERSION_STRING);
+  app.require_subcommand(1);
+
+  DecideArgs decide;
+  CLI::App* decide_cmd = app.add_subcommand("decide", "Decide one case, or every line of a JSON Lines file");
+  decide_cmd->add_option("--policy", decide.policy, "Policy file or folder (rules = the shipped policy)")->required();
+  auto* case_opt = decide_cmd->add_option("--case", decide.case_file, "One case, JSON or YAML");
+  auto* cases_opt = decide_cmd->add_option("--cases", decide.cases_file, "JSON Lines file of cases, - for stdin");
+  case_opt->excludes(cases_opt);
+  decide_cmd->add_option("--format", decide.format, "Output format")
+      ->check(CLI::IsMember({"json", "text"}));
+  decide_cmd->add_flag("--explain", decide.explain, "Show every rule tried and why it matched or not");
+
+  CheckArgs check;
+  CLI::App* check_cmd = app.add_subcommand("check", "Load and validate a policy; report every problem");
+  check_cmd->add_option("--policy", check.policy, "Policy file or folder")->required();
+
+  ExprArgs expr;
+  CLI::App* expr_cmd = app.add_subcommand("expr", "Evaluate one expression and print it as a CEL literal");
+  expr_cmd->add_option("--let", expr.lets, "Bind NAME=LITERAL (repeatable)")->allow_extra_args(false);
+  expr_cmd->add_option("expression", expr.expr, "The expression")->required();
+
+  std::vector<std::string> args = PrepareArgs(argc, argv);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+
+  if (decide_cmd->parsed()) {
+    if (decide.case_file.empty() && decide.cases_file.empty()) {
+      PrintError("decide: give --case FILE or --cases FILE.jsonl");
+      return kExitBadInput;
+    }
+    return RunDecide(decide);
+  }
+  if (check_cmd->parsed()) return RunCheck(check);
+  if (expr_cmd->parsed()) return RunExpr(expr);
+  return kExitBadInput;
+}

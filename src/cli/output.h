@@ -1,0 +1,23 @@
+// Output helpers: whole writes to stdout (nothing is ever half-written) and
+// file reading with errors as messages.
+#ifndef AFTERSALES_CLI_OUTPUT_H_
+#define AFTERSALES_CLI_OUTPUT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aftersales::cli {
+
+// Writes all of `text` to stdout. False when stdout is closed (a pipe whose
+// reader went away): the caller stops writing.
+bool WriteStdout(std::string_view text);
+// One line to stderr.
+void PrintError(std::string_view line);
+// The whole file, or nullopt with `error` set ("PATH: No such file...").
+// "-" reads standard input.
+std::optional<std::string> ReadWholeFile(const std::string& path, std::string* error);
+
+}  // namespace aftersales::cli
+
+#endif  // AFTERSALES_CLI_OUTPUT_H_
