@@ -31,6 +31,9 @@ struct YamlNode {
   std::vector<YamlNode> items;       // sequence items
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // map (key, value) in file order
   SourceLocation location;           // of the node's first character (1-based)
+  // Byte offset of that character in the file text given to ReadYaml (for a
+  // scalar: its opening quote or block indicator, or its first character).
+  std::size_t offset = 0;
 
   bool IsScalar() const { return kind == Kind::kScalar; }
   bool IsMap() const { return kind == Kind::kMap; }
@@ -58,6 +61,12 @@ YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
 // recovered; falls back to the scalar's own location.
 SourceLocation LocateInScalar(const YamlNode& scalar, std::size_t offset,
                               std::string_view file_text);
+
+// The location of byte `offset` of `file_text`: 1-based line, 1-based column
+// counted in code points (a UTF-8 byte order mark is not counted). Offsets
+// past the end give the end of the text.
+SourceLocation LocateOffset(std::string_view file_text, std::size_t offset,
+                            std::string_view file_name);
 
 }  // namespace aftersales::internal
 
