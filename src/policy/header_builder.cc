@@ -1,0 +1,172 @@
+#include "policy/header_builder.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "common/time.h"
+
+namespace aftersales::internal {
+
+namespace {
+
+// BCP 47-ish: a 2-3 letter language, then subtags of 2-8 letters/digits.
+bool IsLocaleTag(std::string_view tag) {
+  std::size_t start = 0;
+  bool first = true;
+  while (true) {
+    std::size_t dash = tag.find('-', start);
+    std::string_view part = tag.substr(start, dash == std::string_view::npos ? dash : dash - start);
+    std::size_t min = first ? 2 : 2, max = first ? 3 : 8;
+    if (part.size() < min || part.size() > max) return false;
+    for (char c : part) {
+      bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      bool digit = c >= '0' && c <= '9';
+      if (!letter && !(digit && !first)) return false;
+    }
+    if (dash == std::string_view::npos) return true;
+    start = dash + 1;
+    first = false;
+  }
+}
+
+std::optional<std::size_t> LocaleSetting(const YamlNode& section, std::string_view key,
+                                         const PolicyModel& model, BuildContext& ctx) {
+  const YamlNode* node = section.Find(key);
+  if (node == nullptr) return std::nullopt;
+  const std::string* value = ctx.ExpectScalar(*node, "'" + std::string(key) + "'");
+  if (value == nullptr) return std::nullopt;
+  auto it = std::find(model.locales.begin(), model.locales.end(), *value);
+  if (it == model.locales.end()) {
+    std::string list;
+    for (const std::string& l : model.locales) list += (list.empty() ? "" : ", ") + l;
+    ctx.Error("policy.locale",
+              "'" + std::string(key) + "' is '" + Quote(*value) +
+                  "', which is not one of the policy's locales (" + list + ")" +
+                  SuggestionSuffix(*value, model.locales),
+              node->location);
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(it - model.locales.begin());
+}
+
+// case_id_fact & co: an explicit setting must name a declared string or
+// enum fact; the default name is used only when it is declared.
+std::optional<std::uint32_t> FactSetting(const YamlNode& section, std::string_view key,
+                                         const std::string& default_name,
+                                         const PolicyModel& model, BuildContext& ctx) {
+  const Schema& schema = model.schema;
+  const YamlNode* node = section.Find(key);
+  std::string name = default_name;
+  if (node != nullptr) {
+    const std::string* value = ctx.ExpectScalar(*node, "'" + std::string(key) + "'");
+    if (value == nullptr) return std::nullopt;
+    name = *value;
+  }
+  auto it = schema.fact_index.find(name);
+  if (it == schema.fact_index.end()) {
+    if (node != nullptr) {
+      std::vector<std::string> names;
+      for (const FieldDecl& f : schema.facts) names.push_back(f.name);
+      ctx.Error("policy.undeclared_fact",
+                "'" + std::string(key) + "' names '" + Quote(name) +
+                    "', which is not a declared fact" + SuggestionSuffix(name, names),
+                node->location);
+    }
+    return std::nullopt;
+  }
+  const FieldDecl& fact = schema.facts[it->second];
+  Type::Kind kind = fact.type->kind();
+  if (kind != Type::Kind::kString && kind != Type::Kind::kEnum && kind != Type::Kind::kDyn) {
+    ctx.Error("schema.type",
+              "'" + std::string(key) + "' must name a string or enum fact, but '" + name +
+                  "' is " + fact.type->ToString(),
+              node != nullptr ? node->location : fact.location);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+}  // namespace
+
+const std::vector<std::string>& DefaultLocales() {
+  static const std::vector<std::string> kLocales = {"zh-CN", "zh-TW", "en"};
+  return kLocales;
+}
+
+void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model) {
+  const std::string what = "the 'policy' section";
+  model->locales = DefaultLocales();
+  if (!ctx.ExpectMap(section, what)) return;
+  ctx.CheckKeys(section,
+                {"name", "version", "description", "locales", "default_locale",
+                 "fallback_locale", "default_timezone", "case_id_fact", "locale_fact",
+                 "timezone_fact"},
+                what);
+  if (const YamlNode* name = ctx.Require(section, "name", what)) {
+    if (const std::string* v = ctx.ExpectScalar(*name, "the policy's 'name'")) model->name = *v;
+  }
+  if (const YamlNode* version = ctx.Require(section, "version", what)) {
+    if (const std::string* v = ctx.ExpectScalar(*version, "the policy's 'version'")) {
+      model->version = *v;
+    }
+  }
+  if (const YamlNode* d = section.Find("description")) {
+    if (d->IsScalar()) {
+      model->description = d->value;
+    } else if (d->kind != YamlNode::Kind::kNull) {
+      ctx.Error("schema.kind", "the policy's 'description' must be text", d->location);
+    }
+  }
+
+  if (const YamlNode* locales = section.Find("locales")) {
+    if (ctx.ExpectSequence(*locales, "'locales'")) {
+      std::vector<std::string> list;
+      for (const YamlNode& item : locales->items) {
+        const std::string* tag = ctx.ExpectScalar(item, "a locale");
+        if (tag == nullptr) continue;
+        if (!IsLocaleTag(*tag)) {
+          ctx.Error("policy.locale",
+                    "'" + Quote(*tag) + "' is not a locale tag such as zh-CN or en",
+                    item.location);
+          continue;
+        }
+        if (std::find(list.begin(), list.end(), *tag) != list.end()) {
+          ctx.Error("schema.duplicate", "locale '" + *tag + "' is listed twice", item.location);
+          continue;
+        }
+        list.push_back(*tag);
+      }
+      if (locales->items.empty()) {
+        ctx.Error("policy.locale", "'locales' must name at least one locale", locales->location);
+      }
+      if (!list.empty()) model->locales = std::move(list);
+    }
+  }
+  model->default_locale = 0;
+  if (std::optional<std::size_t> i = LocaleSetting(section, "default_locale", *model, ctx)) {
+    model->default_locale = *i;
+  }
+  model->fallback_locale = model->default_locale;
+  if (std::optional<std::size_t> i = LocaleSetting(section, "fallback_locale", *model, ctx)) {
+    model->fallback_locale = *i;
+  }
+
+  if (const YamlNode* tz = section.Find("default_timezone")) {
+    if (const std::string* zone = ctx.ExpectScalar(*tz, "'default_timezone'")) {
+      if (FindTimeZone(*zone) == nullptr) {
+        ctx.Error("policy.timezone",
+                  "unknown time zone '" + Quote(*zone) +
+                      "' (an IANA name such as Asia/Shanghai, or an offset such as +08:00)",
+                  tz->location);
+      } else {
+        model->default_timezone = *zone;
+      }
+    }
+  }
+  model->case_id_fact = FactSetting(section, "case_id_fact", "case.id", *model, ctx);
+  model->locale_fact = FactSetting(section, "locale_fact", "case.locale", *model, ctx);
+  model->timezone_fact = FactSetting(section, "timezone_fact", "case.timezone", *model, ctx);
+}
+
+}  // namespace aftersales::internal

@@ -1,0 +1,24 @@
+// HeaderBuilder: the `policy` section (name, version, locales, time zone,
+// the facts that carry the case id, locale and time zone) -> the matching
+// PolicyModel fields. Runs after the schema is built (the *_fact settings
+// name declared facts) and before the rules (scripts need the locales).
+#ifndef AFTERSALES_POLICY_HEADER_BUILDER_H_
+#define AFTERSALES_POLICY_HEADER_BUILDER_H_
+
+#include "policy/build_context.h"
+#include "policy/policy_model.h"
+#include "policy/yaml_reader.h"
+
+namespace aftersales::internal {
+
+// `section` is the one `policy` section. Fills name, version, description,
+// locales, default/fallback locale, default_timezone and the *_fact slots.
+// REQUIRES: model->schema is built.
+void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model);
+
+// The locales a policy has when its header names none.
+const std::vector<std::string>& DefaultLocales();
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_POLICY_HEADER_BUILDER_H_
