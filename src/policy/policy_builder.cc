@@ -185,11 +185,15 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
   }
   BuildStages(sections.stages, ctx, &model);
   BuildInvariants(sections.invariants, ctx, &model);
-  if (sections.stages.empty()) {
-    ctx.Warning("policy.no_rules", "the policy has no 'stages': it decides nothing",
-                SourceLocation{files.front().name, 1, 1});
+  // Whole-policy warnings only make sense for a policy without errors: an
+  // error in a rule would make them report its consequences.
+  if (!ctx.has_errors()) {
+    if (sections.stages.empty()) {
+      ctx.Warning("policy.no_rules", "the policy has no 'stages': it decides nothing",
+                  SourceLocation{files.front().name, 1, 1});
+    }
+    CheckRequiredFields(sections, ctx, model);
   }
-  CheckRequiredFields(sections, ctx, model);
 
   // 4. Digest of the content, files in name order.
   std::vector<const ReadFile*> by_name;

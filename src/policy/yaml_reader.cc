@@ -252,6 +252,13 @@ class TreeBuilder : public YAML::EventHandler {
 
   std::optional<YamlNode> TakeRoot() { return std::move(root_); }
   int documents() const { return documents_; }
+  // Byte offset of the innermost flow collection ('[' or '{') still open.
+  std::optional<std::size_t> OpenFlowCollection() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if (it->flow) return it->node.offset - base_;
+    }
+    return std::nullopt;
+  }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     ++documents_;
@@ -316,13 +323,13 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    Open(YamlNode::Kind::kSequence, mark, tag, anchor);
+                       YAML::EmitterStyle::value style) override {
+    Open(YamlNode::Kind::kSequence, mark, tag, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { Close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    Open(YamlNode::Kind::kMap, mark, tag, anchor);
+                  YAML::EmitterStyle::value style) override {
+    Open(YamlNode::Kind::kMap, mark, tag, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override { Close(); }
 
@@ -330,6 +337,7 @@ class TreeBuilder : public YAML::EventHandler {
   struct Frame {
     YamlNode node;
     YAML::anchor_t anchor = 0;
+    bool flow = false;
     std::size_t nodes_at_start = 0;
     bool has_key = false;
     YamlNode key;
@@ -363,7 +371,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void Open(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag,
-            YAML::anchor_t anchor) {
+            YAML::anchor_t anchor, bool flow) {
     CountNodes(1, Position(mark));
     if (static_cast<int>(stack_.size()) >= options_.max_depth) {
       AddIssue("yaml.limit",
@@ -376,6 +384,7 @@ class TreeBuilder : public YAML::EventHandler {
     frame.node.tag = ShortTag(tag);
     SetPlace(&frame.node, SkipProperties(text_, Position(mark)));
     frame.anchor = anchor;
+    frame.flow = flow;
     frame.nodes_at_start = nodes_;
     stack_.push_back(std::move(frame));
   }
@@ -483,7 +492,18 @@ YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
     if (!e.mark.is_null() && e.mark.line >= 0) {
       tab = FindIndentationTab(text, lines, static_cast<std::size_t>(e.mark.line));
     }
-    if (tab) {
+    std::optional<std::size_t> open_flow = builder.OpenFlowCollection();
+    bool unclosed_flow = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
+                         e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW;
+    if (unclosed_flow && open_flow) {
+      // yaml-cpp points where it gave up, often lines later; the opening
+      // bracket is what needs fixing.
+      bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+      doc.issues.push_back(Issue{Severity::kError, "yaml.syntax",
+                                 std::string("YAML syntax error: this '") + (seq ? "[" : "{") +
+                                     "' is not closed by '" + (seq ? "]" : "}") + "'",
+                                 lines.Locate(base + *open_flow, file_name)});
+    } else if (tab) {
       doc.issues.push_back(Issue{Severity::kError, "yaml.tab",
                                  "YAML syntax error: a tab in the indentation (YAML indents "
                                  "with spaces only)",
