@@ -220,6 +220,25 @@ bool QuoteIsClosed(std::string_view text, std::size_t p) {
   return false;
 }
 
+// True when the text at `p` is a null written out (`~`, `null`, `Null`,
+// `NULL`) rather than the next token after an empty value.
+bool WrittenNull(std::string_view text, std::size_t p) {
+  std::string_view rest = text.substr(std::min(p, text.size()));
+  std::size_t n = 0;
+  if (rest.substr(0, 1) == "~") {
+    n = 1;
+  } else if (rest.substr(0, 4) == "null" || rest.substr(0, 4) == "Null" ||
+             rest.substr(0, 4) == "NULL") {
+    n = 4;
+  } else {
+    return false;
+  }
+  if (n == rest.size()) return true;
+  char c = rest[n];
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' ||
+         c == '#';
+}
+
 std::string ShortTag(const std::string& tag) {
   if (tag == "?" || tag == "!") return "";
   static constexpr std::string_view kYamlPrefix = "tag:yaml.org,2002:";
@@ -279,7 +298,7 @@ class TreeBuilder : public YAML::EventHandler {
     YamlNode node;
     node.kind = YamlNode::Kind::kNull;
     std::size_t p = SkipProperties(text_, Position(mark));
-    bool written = p < text_.size() && (text_[p] == '~' || text_[p] == 'n' || text_[p] == 'N');
+    bool written = WrittenNull(text_, p);
     Frame* top = stack_.empty() ? nullptr : &stack_.back();
     if (!written && top != nullptr && top->node.kind == YamlNode::Kind::kMap && top->has_key) {
       // An empty value (`key:`): yaml-cpp marks the next token, which may

@@ -50,12 +50,13 @@ BOOST_AUTO_TEST_CASE(ColumnsCountCodePoints) {
 }
 
 BOOST_AUTO_TEST_CASE(NullsAndEmptyValues) {
-  YamlDocument doc = ReadYaml("a: ~\nb:\nc: null\n", "f.yaml");
+  YamlDocument doc = ReadYaml("a: ~\nb:\nnext: null\n", "f.yaml");
   BOOST_REQUIRE(doc.root && doc.issues.empty());
   BOOST_CHECK(doc.root->Find("a")->kind == YamlNode::Kind::kNull);
   // An empty value points at its key, not at the next line.
   BOOST_CHECK_EQUAL(Where(doc.root->Find("b")->location), "2:1");
-  BOOST_CHECK(doc.root->Find("c")->kind == YamlNode::Kind::kNull);
+  BOOST_CHECK(doc.root->Find("next")->kind == YamlNode::Kind::kNull);
+  BOOST_CHECK_EQUAL(Where(doc.root->Find("next")->location), "3:7");
 }
 
 BOOST_AUTO_TEST_CASE(EmptyFileIsANullDocument) {
