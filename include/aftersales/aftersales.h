@@ -10,6 +10,7 @@
 #include "aftersales/loader.h"
 #include "aftersales/options.h"
 #include "aftersales/policy.h"
+#include "aftersales/policy_tests.h"
 #include "aftersales/result.h"
 #include "aftersales/status.h"
 #include "aftersales/version.h"

@@ -30,6 +30,12 @@ struct CheckArgs {
 };
 int RunCheck(const CheckArgs& args);
 
+struct TestArgs {
+  std::string policy;
+  std::string tests;  // default: <policy folder>/tests
+};
+int RunTest(const TestArgs& args);
+
 struct ExprArgs {
   std::vector<std::string> lets;  // NAME=LITERAL
   std::string expr;

@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "Load and validate a policy; report every problem");
   check_cmd->add_option("--policy", check.policy, "Policy file or folder")->required();
 
+  TestArgs test;
+  CLI::App* test_cmd = app.add_subcommand("test", "Run a policy's test cases");
+  test_cmd->add_option("--policy", test.policy, "Policy file or folder")->required();
+  test_cmd->add_option("--tests", test.tests, "Test file or folder (default: the policy folder's tests/)");
+
   ExprArgs expr;
   CLI::App* expr_cmd = app.add_subcommand("expr", "Evaluate one expression and print it as a CEL literal");
   expr_cmd->add_option("--let", expr.lets, "Bind NAME=LITERAL (repeatable)")->allow_extra_args(false);
@@ -80,6 +85,7 @@ int main(int argc, char** argv) {
     return RunDecide(decide);
   }
   if (check_cmd->parsed()) return RunCheck(check);
+  if (test_cmd->parsed()) return RunTest(test);
   if (expr_cmd->parsed()) return RunExpr(expr);
   return kExitBadInput;
 }
