@@ -1,0 +1,352 @@
+#include "common/time.h"
+
+#include "common/int128.h"
+
+#include <cctz/civil_time.h>
+#include <cctz/time_zone.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace aftersales::internal {
+
+class TimeZone {
+ public:
+  explicit TimeZone(cctz::time_zone tz) : tz_(tz) {}
+  const cctz::time_zone& tz() const { return tz_; }
+
+ private:
+  cctz::time_zone tz_;
+};
+
+namespace {
+
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t DaysFromCivil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void CivilFromDays(std::int64_t z, std::int64_t* y, int* m, int* d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+bool IsLeap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int DaysInMonth(std::int64_t y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool Fail(std::string* error, const char* why) {
+  if (error) *error = why;
+  return false;
+}
+
+// Parses "+08:00" / "-05:30" / "Z" into seconds east of UTC.
+bool ParseOffset(std::string_view s, int* seconds) {
+  if (s == "Z" || s == "z") {
+    *seconds = 0;
+    return true;
+  }
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return false;
+  int h, m;
+  if (!Digits(s, 1, 2, &h) || !Digits(s, 4, 2, &m) || h > 23 || m > 59) return false;
+  *seconds = (h * 3600 + m * 60) * (s[0] == '-' ? -1 : 1);
+  return true;
+}
+
+Timestamp FromNanos(Int128 n) {
+  std::int64_t s = static_cast<std::int64_t>(n / kNanosPerSecond);
+  std::int64_t r = static_cast<std::int64_t>(n % kNanosPerSecond);
+  if (r < 0) {
+    r += kNanosPerSecond;
+    --s;
+  }
+  return {s, static_cast<std::int32_t>(r)};
+}
+
+Int128 ToNanos(Timestamp t) { return static_cast<Int128>(t.seconds) * kNanosPerSecond + t.nanos; }
+Int128 ToNanos(Duration d) { return static_cast<Int128>(d.seconds) * kNanosPerSecond + d.nanos; }
+
+bool TimestampInRange(Timestamp t) {
+  return t.seconds >= kMinTimestampSeconds && t.seconds <= kMaxTimestampSeconds;
+}
+
+std::optional<Duration> DurationFromNanos(Int128 n) {
+  const Int128 limit = static_cast<Int128>(kMaxDurationSeconds) * kNanosPerSecond + 999999999;
+  if (n > limit || n < -limit) return std::nullopt;
+  Duration d;
+  d.seconds = static_cast<std::int64_t>(n / kNanosPerSecond);
+  d.nanos = static_cast<std::int32_t>(n % kNanosPerSecond);
+  return d;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseTimestamp(std::string_view s, std::string* error) {
+  // YYYY-MM-DDTHH:MM:SS[.fffffffff](Z|+HH:MM|-HH:MM)
+  int year, month, day, hour, minute, second;
+  if (!Digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't') ||
+      !Digits(s, 11, 2, &hour) || s[13] != ':' || !Digits(s, 14, 2, &minute) || s[16] != ':' ||
+      !Digits(s, 17, 2, &second)) {
+    Fail(error, "not an RFC 3339 timestamp (expected e.g. 2026-11-20T14:03:00+08:00)");
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  std::int64_t nanos = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (pos - start < 9) nanos = nanos * 10 + (s[pos] - '0');
+      ++pos;
+    }
+    std::size_t n = pos - start;
+    if (n == 0 || n > 9) {
+      Fail(error, "bad fraction of a second in timestamp");
+      return std::nullopt;
+    }
+    for (std::size_t i = n; i < 9; ++i) nanos *= 10;
+  }
+  int offset = 0;
+  if (!ParseOffset(s.substr(pos), &offset)) {
+    Fail(error, "timestamp needs a time zone offset (Z or +08:00)");
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    Fail(error, "timestamp has an impossible date or time");
+    return std::nullopt;
+  }
+  if (second == 60) second = 59;  // leap second: clamp, as CEL implementations do
+  std::int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  Timestamp t{secs, static_cast<std::int32_t>(nanos)};
+  if (!TimestampInRange(t)) {
+    Fail(error, "timestamp out of range (years 0001 to 9999)");
+    return std::nullopt;
+  }
+  return t;
+}
+
+std::string FormatTimestamp(Timestamp t) {
+  std::int64_t days = t.seconds / 86400;
+  std::int64_t rem = t.seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  std::int64_t y;
+  int m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(y), m, d,
+                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  std::string out = buf;
+  if (t.nanos != 0) {
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%09d", t.nanos);
+    std::string f = frac;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out + "Z";
+}
+
+std::optional<Duration> ParseDuration(std::string_view s, std::string* error) {
+  if (s.empty()) {
+    Fail(error, "empty duration");
+    return std::nullopt;
+  }
+  std::size_t pos = 0;
+  bool neg = false;
+  if (s[0] == '-' || s[0] == '+') {
+    neg = s[0] == '-';
+    ++pos;
+  }
+  if (s.substr(pos) == "0") return Duration{};
+  Int128 total = 0;
+  const Int128 limit = static_cast<Int128>(kMaxDurationSeconds + 1) * kNanosPerSecond;
+  if (pos >= s.size()) {
+    Fail(error, "bad duration");
+    return std::nullopt;
+  }
+  while (pos < s.size()) {
+    Int128 whole = 0;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      whole = whole * 10 + (s[pos] - '0');
+      if (whole > limit) {
+        Fail(error, "duration out of range");
+        return std::nullopt;
+      }
+      ++pos;
+    }
+    bool had_digits = pos > start;
+    Int128 frac_num = 0, frac_den = 1;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      std::size_t fs = pos;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (frac_den < static_cast<Int128>(1'000'000'000'000'000'000LL)) {
+          frac_num = frac_num * 10 + (s[pos] - '0');
+          frac_den *= 10;
+        }
+        ++pos;
+      }
+      had_digits = had_digits || pos > fs;
+    }
+    if (!had_digits) {
+      Fail(error, "bad duration: expected a number");
+      return std::nullopt;
+    }
+    std::size_t us = pos;
+    while (pos < s.size() && ((s[pos] >= 'a' && s[pos] <= 'z') || s[pos] == '\xc2' || s[pos] == '\xb5')) ++pos;
+    std::string_view unit = s.substr(us, pos - us);
+    Int128 scale;
+    if (unit == "h") scale = 3600LL * kNanosPerSecond;
+    else if (unit == "m") scale = 60LL * kNanosPerSecond;
+    else if (unit == "s") scale = kNanosPerSecond;
+    else if (unit == "ms") scale = 1'000'000;
+    else if (unit == "us" || unit == "\xc2\xb5s" || unit == "\xb5s") scale = 1000;
+    else if (unit == "ns") scale = 1;
+    else {
+      Fail(error, "bad duration unit (use h, m, s, ms, us or ns)");
+      return std::nullopt;
+    }
+    total += whole * scale + frac_num * scale / frac_den;
+    if (total > limit) {
+      Fail(error, "duration out of range");
+      return std::nullopt;
+    }
+  }
+  auto d = DurationFromNanos(neg ? -total : total);
+  if (!d) Fail(error, "duration out of range");
+  return d;
+}
+
+std::string FormatDuration(Duration d) {
+  Int128 n = ToNanos(d);
+  bool neg = n < 0;
+  if (neg) n = -n;
+  std::int64_t secs = static_cast<std::int64_t>(n / kNanosPerSecond);
+  std::int64_t frac = static_cast<std::int64_t>(n % kNanosPerSecond);
+  std::string out = (neg ? "-" : "") + std::to_string(secs);
+  if (frac != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(frac));
+    std::string f = buf;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out + "s";
+}
+
+const TimeZone* FindTimeZone(std::string_view name) {
+  static std::mutex mu;
+  static auto* cache = new std::unordered_map<std::string, std::unique_ptr<TimeZone>>();
+  std::lock_guard<std::mutex> lock(mu);
+  std::string key(name);
+  auto it = cache->find(key);
+  if (it != cache->end()) return it->second.get();
+  if (cache->size() > 10000) return nullptr;  // bound the cache against hostile names
+  cctz::time_zone tz;
+  int offset = 0;
+  bool ok = false;
+  if (ParseOffset(name, &offset) && name != "z") {
+    tz = cctz::fixed_time_zone(cctz::seconds(offset));
+    ok = true;
+  } else if (name == "UTC" || name == "Z") {
+    tz = cctz::utc_time_zone();
+    ok = true;
+  } else if (!name.empty() && name.size() < 128 && name.find("..") == std::string_view::npos &&
+             name.front() != '/') {
+    ok = cctz::load_time_zone(key, &tz);
+  }
+  if (!ok) {
+    cache->emplace(key, nullptr);
+    return nullptr;
+  }
+  auto [pos, _] = cache->emplace(key, std::make_unique<TimeZone>(tz));
+  return pos->second.get();
+}
+
+CivilTime ToCivil(Timestamp t, const TimeZone* zone) {
+  cctz::time_zone tz = zone ? zone->tz() : cctz::utc_time_zone();
+  auto tp = std::chrono::time_point_cast<cctz::seconds>(std::chrono::system_clock::from_time_t(0)) +
+            cctz::seconds(t.seconds);
+  cctz::time_zone::absolute_lookup al = tz.lookup(tp);
+  CivilTime c;
+  c.year = al.cs.year();
+  c.month = al.cs.month();
+  c.day = al.cs.day();
+  c.hour = al.cs.hour();
+  c.minute = al.cs.minute();
+  c.second = al.cs.second();
+  c.utc_offset_seconds = al.offset;
+  switch (cctz::get_weekday(cctz::civil_day(al.cs))) {
+    case cctz::weekday::sunday: c.weekday = 0; break;
+    case cctz::weekday::monday: c.weekday = 1; break;
+    case cctz::weekday::tuesday: c.weekday = 2; break;
+    case cctz::weekday::wednesday: c.weekday = 3; break;
+    case cctz::weekday::thursday: c.weekday = 4; break;
+    case cctz::weekday::friday: c.weekday = 5; break;
+    case cctz::weekday::saturday: c.weekday = 6; break;
+  }
+  c.yearday = cctz::get_yearday(cctz::civil_day(al.cs)) - 1;
+  return c;
+}
+
+std::int64_t CalendarDaysBetween(Timestamp from, Timestamp to, const TimeZone* zone) {
+  CivilTime a = ToCivil(from, zone);
+  CivilTime b = ToCivil(to, zone);
+  return DaysFromCivil(b.year, b.month, b.day) - DaysFromCivil(a.year, a.month, a.day);
+}
+
+std::optional<Timestamp> AddDuration(Timestamp t, Duration d) {
+  Timestamp r = FromNanos(ToNanos(t) + ToNanos(d));
+  if (!TimestampInRange(r)) return std::nullopt;
+  return r;
+}
+
+std::optional<Duration> AddDurations(Duration a, Duration b) {
+  return DurationFromNanos(ToNanos(a) + ToNanos(b));
+}
+
+std::optional<Duration> Subtract(Timestamp a, Timestamp b) {
+  return DurationFromNanos(ToNanos(a) - ToNanos(b));
+}
+
+std::optional<Duration> NegateDuration(Duration d) { return DurationFromNanos(-ToNanos(d)); }
+
+}  // namespace aftersales::internal
