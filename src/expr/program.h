@@ -43,8 +43,10 @@ class Program {
   };
 
   ~Program();
+  // `num_locals`: comprehension variables the nodes use (their nesting depth).
   Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
-          std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source);
+          std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source,
+          int num_locals);
 
   Value Evaluate(EvalContext& ctx) const;
   const TypePtr& type() const { return type_; }
@@ -60,6 +62,7 @@ class Program {
   std::vector<Conjunct> conjuncts_;
   std::vector<std::unique_ptr<const Node>> conjunct_nodes_;
   std::string source_;
+  int num_locals_ = 0;
 };
 
 }  // namespace aftersales::internal

@@ -1,0 +1,340 @@
+#include "expr/node.h"
+
+#include <utility>
+
+namespace aftersales::internal {
+
+Value BudgetError() { return Value::Error("evaluation step budget exhausted"); }
+
+namespace {
+
+#define AFTERSALES_STEP(f) \
+  if (!Step(f)) return BudgetError()
+
+class ConstNode final : public Node {
+ public:
+  explicit ConstNode(Value v) : v_(std::move(v)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    return v_;
+  }
+
+ private:
+  Value v_;
+};
+
+class VarNode final : public Node {
+ public:
+  VarNode(VarRef ref, std::string name) : ref_(ref) {
+    std::string what = ref.space == 1 ? "decision field '" : "fact '";
+    std::string shown = name;
+    if (ref.space == 1 && shown.rfind("decision.", 0) == 0) shown = shown.substr(9);
+    absent_ = Value::Error(what + shown + (ref.space == 1 ? "' is not set" : "' is absent"));
+  }
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    if (ref_.space >= f.ctx->num_spaces || f.ctx->spaces[ref_.space] == nullptr) return absent_;
+    const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
+    if (v.is_absent()) return absent_;
+    return v;
+  }
+
+ private:
+  VarRef ref_;
+  Value absent_;
+};
+
+class PresenceNode final : public Node {
+ public:
+  explicit PresenceNode(VarRef ref) : ref_(ref) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    if (ref_.space >= f.ctx->num_spaces || f.ctx->spaces[ref_.space] == nullptr) return Value::Bool(false);
+    const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
+    return Value::Bool(!v.is_absent() && v.kind() != Value::Kind::kNull);
+  }
+
+ private:
+  VarRef ref_;
+};
+
+class LocalNode final : public Node {
+ public:
+  explicit LocalNode(int index) : index_(index) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    return f.locals[index_];
+  }
+
+ private:
+  int index_;
+};
+
+class SelectNode final : public Node {
+ public:
+  SelectNode(NodePtr operand, std::string field, bool test_only)
+      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value v = operand_->Eval(f);
+    if (v.is_error()) return v;
+    if (v.kind() != Value::Kind::kMap) {
+      return Value::Error("cannot select field '" + field_ + "' from a " +
+                          std::string(Value::KindName(v.kind())));
+    }
+    for (const auto& [k, e] : v.map_value()) {
+      if (k.kind() == Value::Kind::kString && k.string_value() == field_) {
+        return test_only_ ? Value::Bool(true) : e;
+      }
+    }
+    if (test_only_) return Value::Bool(false);
+    return Value::Error("no such key: '" + field_ + "'");
+  }
+
+ private:
+  NodePtr operand_;
+  std::string field_;
+  bool test_only_;
+};
+
+// && and || are commutative over errors: false && error is false, and an
+// error is returned only when the other side does not decide.
+class LogicNode final : public Node {
+ public:
+  LogicNode(NodePtr a, NodePtr b, bool is_and) : a_(std::move(a)), b_(std::move(b)), and_(is_and) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value a = a_->Eval(f);
+    if (a.kind() == Value::Kind::kBool && a.bool_value() != and_) return a;
+    Value b = b_->Eval(f);
+    if (b.kind() == Value::Kind::kBool && b.bool_value() != and_) return b;
+    if (a.kind() == Value::Kind::kBool && b.kind() == Value::Kind::kBool) return b;
+    if (a.is_error()) return a;
+    if (b.is_error()) return b;
+    return Value::Error(std::string("no matching overload for '") + (and_ ? "&&" : "||") +
+                        "': operands must be bool");
+  }
+
+ private:
+  NodePtr a_, b_;
+  bool and_;
+};
+
+class NotNode final : public Node {
+ public:
+  explicit NotNode(NodePtr a) : a_(std::move(a)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value a = a_->Eval(f);
+    if (a.is_error()) return a;
+    if (a.kind() != Value::Kind::kBool) return Value::Error("no matching overload for '!': operand must be bool");
+    return Value::Bool(!a.bool_value());
+  }
+
+ private:
+  NodePtr a_;
+};
+
+class ConditionalNode final : public Node {
+ public:
+  ConditionalNode(NodePtr c, NodePtr a, NodePtr b) : c_(std::move(c)), a_(std::move(a)), b_(std::move(b)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value c = c_->Eval(f);
+    if (c.is_error()) return c;
+    if (c.kind() != Value::Kind::kBool) return Value::Error("the condition of '?:' must be bool");
+    return c.bool_value() ? a_->Eval(f) : b_->Eval(f);
+  }
+
+ private:
+  NodePtr c_, a_, b_;
+};
+
+class CallNode final : public Node {
+ public:
+  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data)
+      : fn_(fn), args_(std::move(args)), data_(std::move(data)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value vals[4];
+    std::vector<Value> many;
+    Value* v = vals;
+    if (args_.size() > 4) {
+      many.resize(args_.size());
+      v = many.data();
+    }
+    for (std::size_t i = 0; i < args_.size(); ++i) {
+      v[i] = args_[i]->Eval(f);
+      if (v[i].is_error()) return v[i];
+    }
+    return fn_(v, args_.size(), data_, f);
+  }
+
+ private:
+  BuiltinFn fn_;
+  std::vector<NodePtr> args_;
+  BuiltinData data_;
+};
+
+class ListNode final : public Node {
+ public:
+  explicit ListNode(std::vector<NodePtr> elems) : elems_(std::move(elems)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value::List out;
+    out.reserve(elems_.size());
+    for (const NodePtr& e : elems_) {
+      Value v = e->Eval(f);
+      if (v.is_error()) return v;
+      out.push_back(std::move(v));
+    }
+    return Value::ListOf(std::move(out));
+  }
+
+ private:
+  std::vector<NodePtr> elems_;
+};
+
+class MapNode final : public Node {
+ public:
+  MapNode(std::vector<NodePtr> keys, std::vector<NodePtr> values)
+      : keys_(std::move(keys)), values_(std::move(values)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value::Map out;
+    out.reserve(keys_.size());
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      Value k = keys_[i]->Eval(f);
+      if (k.is_error()) return k;
+      Value::Kind kk = k.kind();
+      if (kk != Value::Kind::kString && kk != Value::Kind::kInt && kk != Value::Kind::kUint &&
+          kk != Value::Kind::kBool) {
+        return Value::Error("unsupported map key type: " + std::string(Value::KindName(kk)));
+      }
+      for (const auto& [existing, _] : out) {
+        if (ValuesEqual(existing, k)) return Value::Error("repeated key in map literal: " + FormatCelLiteral(k));
+      }
+      Value v = values_[i]->Eval(f);
+      if (v.is_error()) return v;
+      out.emplace_back(std::move(k), std::move(v));
+    }
+    return Value::MapOf(std::move(out));
+  }
+
+ private:
+  std::vector<NodePtr> keys_, values_;
+};
+
+class ComprehensionNode final : public Node {
+ public:
+  ComprehensionNode(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body)
+      : kind_(kind), local_(local), range_(std::move(range)), filter_(std::move(filter)), body_(std::move(body)) {}
+
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Value range = range_->Eval(f);
+    if (range.is_error()) return range;
+    std::vector<Value> keys;
+    const Value::List* items = nullptr;
+    if (range.kind() == Value::Kind::kList) {
+      items = &range.list_value();
+    } else if (range.kind() == Value::Kind::kMap) {
+      for (const auto& [k, _] : range.map_value()) keys.push_back(k);
+      items = &keys;
+    } else {
+      return Value::Error("macro range must be a list or a map, not " +
+                          std::string(Value::KindName(range.kind())));
+    }
+    Value first_error;
+    int count = 0;
+    Value::List out;
+    for (const Value& item : *items) {
+      if (!Step(f)) return BudgetError();
+      f.locals[local_] = item;
+      if (kind_ == MacroKind::kMap) {
+        if (filter_) {
+          Value keep = filter_->Eval(f);
+          if (keep.is_error()) return keep;
+          if (keep.kind() != Value::Kind::kBool) return Value::Error("map() filter must be bool");
+          if (!keep.bool_value()) continue;
+        }
+        Value v = body_->Eval(f);
+        if (v.is_error()) return v;
+        if (out.size() >= f.ctx->max_collection_size) return Value::Error("list too large");
+        out.push_back(std::move(v));
+        continue;
+      }
+      Value p = body_->Eval(f);
+      if (!p.is_error() && p.kind() != Value::Kind::kBool) {
+        p = Value::Error("macro predicate must be bool");
+      }
+      switch (kind_) {
+        case MacroKind::kAll:
+          if (p.is_error()) {
+            if (first_error.is_absent()) first_error = p;
+          } else if (!p.bool_value()) {
+            return Value::Bool(false);
+          }
+          break;
+        case MacroKind::kExists:
+          if (p.is_error()) {
+            if (first_error.is_absent()) first_error = p;
+          } else if (p.bool_value()) {
+            return Value::Bool(true);
+          }
+          break;
+        case MacroKind::kExistsOne:
+          if (p.is_error()) return p;
+          if (p.bool_value()) ++count;
+          break;
+        case MacroKind::kFilter:
+          if (p.is_error()) return p;
+          if (p.bool_value()) out.push_back(item);
+          break;
+        case MacroKind::kMap:
+          break;
+      }
+    }
+    switch (kind_) {
+      case MacroKind::kAll: return first_error.is_absent() ? Value::Bool(true) : first_error;
+      case MacroKind::kExists: return first_error.is_absent() ? Value::Bool(false) : first_error;
+      case MacroKind::kExistsOne: return Value::Bool(count == 1);
+      case MacroKind::kFilter:
+      case MacroKind::kMap: return Value::ListOf(std::move(out));
+    }
+    return Value::Error("bad macro");
+  }
+
+ private:
+  MacroKind kind_;
+  int local_;
+  NodePtr range_, filter_, body_;
+};
+
+}  // namespace
+
+NodePtr MakeConst(Value v) { return std::make_unique<ConstNode>(std::move(v)); }
+NodePtr MakeVar(VarRef ref, std::string name) { return std::make_unique<VarNode>(ref, std::move(name)); }
+NodePtr MakePresence(VarRef ref) { return std::make_unique<PresenceNode>(ref); }
+NodePtr MakeLocal(int index) { return std::make_unique<LocalNode>(index); }
+NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only) {
+  return std::make_unique<SelectNode>(std::move(operand), std::move(field), test_only);
+}
+NodePtr MakeAnd(NodePtr a, NodePtr b) { return std::make_unique<LogicNode>(std::move(a), std::move(b), true); }
+NodePtr MakeOr(NodePtr a, NodePtr b) { return std::make_unique<LogicNode>(std::move(a), std::move(b), false); }
+NodePtr MakeNot(NodePtr a) { return std::make_unique<NotNode>(std::move(a)); }
+NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b) {
+  return std::make_unique<ConditionalNode>(std::move(c), std::move(a), std::move(b));
+}
+NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data) {
+  return std::make_unique<CallNode>(fn, std::move(args), std::move(data));
+}
+NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>(std::move(elems)); }
+NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {
+  return std::make_unique<MapNode>(std::move(keys), std::move(values));
+}
+NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body) {
+  return std::make_unique<ComprehensionNode>(kind, local, std::move(range), std::move(filter), std::move(body));
+}
+
+}  // namespace aftersales::internal

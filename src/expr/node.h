@@ -1,0 +1,69 @@
+// Node: one step of a compiled expression. The compiler turns a checked
+// Ast into a tree of Nodes in which every name is a slot and every function
+// is a pointer; evaluating walks that tree. Nodes are immutable and shared
+// by all threads; per-evaluation state lives in the Frame.
+#ifndef AFTERSALES_EXPR_NODE_H_
+#define AFTERSALES_EXPR_NODE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/value.h"
+#include "expr/declarations.h"
+#include "expr/program.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace aftersales::internal {
+
+class TimeZone;
+
+struct Frame {
+  EvalContext* ctx;
+  Value* locals;  // comprehension variables, by index
+};
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  virtual Value Eval(Frame& f) const = 0;
+};
+using NodePtr = std::unique_ptr<const Node>;
+
+// Charges one evaluation step; false when the budget is gone.
+inline bool Step(Frame& f) { return --f.ctx->steps_left >= 0; }
+Value BudgetError();
+
+// Data a builtin may take from compile time (a constant pattern or zone).
+struct BuiltinData {
+  std::shared_ptr<const re2::RE2> regex;
+  const TimeZone* zone = nullptr;
+};
+
+using BuiltinFn = Value (*)(const Value* args, std::size_t n, const BuiltinData& data, Frame& f);
+
+NodePtr MakeConst(Value v);
+NodePtr MakeVar(VarRef ref, std::string name);
+NodePtr MakePresence(VarRef ref);
+NodePtr MakeLocal(int index);
+NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only);
+NodePtr MakeAnd(NodePtr a, NodePtr b);
+NodePtr MakeOr(NodePtr a, NodePtr b);
+NodePtr MakeNot(NodePtr a);
+NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b);
+NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data = {});
+NodePtr MakeList(std::vector<NodePtr> elems);
+NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values);
+
+enum class MacroKind { kAll, kExists, kExistsOne, kFilter, kMap };
+// `filter` is the predicate of map(x, p, t) (null otherwise); `body` is the
+// predicate or the transform.
+NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_EXPR_NODE_H_
