@@ -56,6 +56,8 @@ struct DecisionError {
 struct Decision {
   std::string case_id;
   std::vector<std::pair<std::string, FieldValue>> fields;
+  // Groups of fields ("escalation") that print as null when none is set.
+  std::vector<std::string> nullable_groups;
   std::vector<std::string> matched_rules;  // ids, in the order they fired
   std::string script_locale;
   std::string script_text;

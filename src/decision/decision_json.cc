@@ -1,0 +1,170 @@
+// The decision's JSON (the vocabulary's form) and text (what an agent reads).
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "aftersales/decision.h"
+
+namespace aftersales {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+ojson ToJson(const FieldValue& v) {
+  switch (v.kind) {
+    case FieldValue::Kind::kAbsent:
+    case FieldValue::Kind::kNull: return nullptr;
+    case FieldValue::Kind::kBool: return v.bool_value;
+    case FieldValue::Kind::kInt: return v.int_value;
+    case FieldValue::Kind::kUint: return v.uint_value;
+    case FieldValue::Kind::kDouble: return v.double_value;
+    case FieldValue::Kind::kString: return v.string_value;
+    case FieldValue::Kind::kList: {
+      ojson a = ojson::array();
+      for (const FieldValue& e : v.items) a.push_back(ToJson(e));
+      return a;
+    }
+  }
+  return nullptr;
+}
+
+std::string Money(std::int64_t cents) {
+  std::uint64_t abs = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", abs / 100, abs % 100);
+}
+
+std::string Text(const FieldValue& v) {
+  switch (v.kind) {
+    case FieldValue::Kind::kAbsent: return "";
+    case FieldValue::Kind::kNull: return "null";
+    case FieldValue::Kind::kBool: return v.bool_value ? "true" : "false";
+    case FieldValue::Kind::kInt: return v.is_money ? Money(v.int_value) : std::to_string(v.int_value);
+    case FieldValue::Kind::kUint: return std::to_string(v.uint_value);
+    case FieldValue::Kind::kDouble: return fmt::format("{}", v.double_value);
+    case FieldValue::Kind::kString: return v.string_value;
+    case FieldValue::Kind::kList: {
+      std::string s;
+      for (const FieldValue& e : v.items) s += (s.empty() ? "" : ", ") + Text(e);
+      return s.empty() ? "-" : s;
+    }
+  }
+  return "";
+}
+
+std::string Where(const SourceLocation& l) {
+  if (l.file.empty()) return "";
+  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
+}
+
+const char* OutcomeName(RuleTrace::Outcome o) {
+  switch (o) {
+    case RuleTrace::Outcome::kMatched: return "matched";
+    case RuleTrace::Outcome::kNotMatched: return "not_matched";
+    case RuleTrace::Outcome::kError: return "error";
+    case RuleTrace::Outcome::kNotReached: return "not_reached";
+  }
+  return "?";
+}
+
+ojson TraceJson(const Decision& d) {
+  ojson a = ojson::array();
+  for (const RuleTrace& t : d.trace) {
+    ojson e;
+    e["stage"] = t.stage;
+    e["rule"] = t.rule_id;
+    e["outcome"] = OutcomeName(t.outcome);
+    if (!t.detail.empty()) e["detail"] = t.detail;
+    e["at"] = Where(t.location);
+    a.push_back(std::move(e));
+  }
+  return a;
+}
+
+// The object at a dotted path's parent, created on the way.
+ojson& Parent(ojson& root, const std::string& path, std::string* leaf) {
+  ojson* cur = &root;
+  std::size_t start = 0;
+  for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', start)) {
+    std::string part = path.substr(start, dot - start);
+    ojson& next = (*cur)[part];
+    if (!next.is_object()) next = ojson::object();
+    cur = &next;
+    start = dot + 1;
+  }
+  *leaf = path.substr(start);
+  return *cur;
+}
+
+}  // namespace
+
+const FieldValue* Decision::Find(std::string_view path) const {
+  for (const auto& [name, v] : fields) {
+    if (name == path) return &v;
+  }
+  return nullptr;
+}
+
+std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
+  ojson j;
+  j["case_id"] = d.case_id;
+  if (!d.ok()) {
+    ojson errors = ojson::array();
+    for (const DecisionError& e : d.errors) {
+      ojson x;
+      x["message"] = e.message;
+      if (!e.field.empty()) x["field"] = e.field;
+      if (!e.rule_id.empty()) x["rule"] = e.rule_id;
+      if (!e.location.file.empty()) x["at"] = Where(e.location);
+      errors.push_back(std::move(x));
+    }
+    j["errors"] = std::move(errors);
+  } else {
+    for (const auto& [name, v] : d.fields) {
+      std::string leaf;
+      ojson& parent = Parent(j, name, &leaf);
+      if (v.present()) parent[leaf] = ToJson(v);
+    }
+    for (const std::string& g : d.nullable_groups) {
+      std::string leaf;
+      ojson& parent = Parent(j, g, &leaf);
+      auto it = parent.find(leaf);
+      if (it == parent.end() || (it->is_object() && it->empty())) parent[leaf] = nullptr;
+    }
+    j["script"] = {{"locale", d.script_locale}, {"text", d.script_text}};
+    j["matched_rules"] = d.matched_rules;
+  }
+  j["policy"] = {{"name", d.policy_name}, {"version", d.policy_version}, {"digest", d.policy_digest}};
+  if (include_trace) j["trace"] = TraceJson(d);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string DecisionToText(const Decision& d, bool include_trace) {
+  std::string out;
+  out += "case " + (d.case_id.empty() ? std::string("(no id)") : d.case_id) + "\n";
+  if (!d.ok()) {
+    for (const DecisionError& e : d.errors) {
+      std::string at = Where(e.location);
+      out += "error: " + (at.empty() ? "" : at + ": ") + e.message + "\n";
+    }
+  } else {
+    for (const auto& [name, v] : d.fields) {
+      if (!v.present()) continue;
+      out += fmt::format("  {:<32} {}\n", name, Text(v));
+    }
+    out += "  matched rules: " + (d.matched_rules.empty() ? std::string("-") : "") ;
+    for (std::size_t i = 0; i < d.matched_rules.size(); ++i) out += (i ? ", " : "") + d.matched_rules[i];
+    out += "\n\n";
+    if (!d.script_text.empty()) out += "[" + d.script_locale + "]\n" + d.script_text + "\n";
+  }
+  if (include_trace) {
+    out += "\ntrace:\n";
+    for (const RuleTrace& t : d.trace) {
+      out += fmt::format("  {:<12} {:<28} {:<12} {}\n", t.stage, t.rule_id, OutcomeName(t.outcome), t.detail);
+    }
+  }
+  out += "policy " + d.policy_name + " " + d.policy_version + " " + d.policy_digest;
+  return out;
+}
+
+}  // namespace aftersales

@@ -1,0 +1,323 @@
+// PolicyImpl::Decide: runs the compiled stages over one case. Everything is
+// slots and pointers here: no parsing and no name lookups per decision.
+#include <algorithm>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "decision/policy_impl.h"
+#include "policy/script_template.h"
+
+namespace aftersales::internal {
+namespace {
+
+using TK = Type::Kind;
+
+FieldValue ToField(const Value& v, bool money) {
+  FieldValue f;
+  f.is_money = money;
+  switch (v.kind()) {
+    case Value::Kind::kAbsent: f.kind = FieldValue::Kind::kAbsent; break;
+    case Value::Kind::kNull: f.kind = FieldValue::Kind::kNull; break;
+    case Value::Kind::kBool: f.kind = FieldValue::Kind::kBool; f.bool_value = v.bool_value(); break;
+    case Value::Kind::kInt: f.kind = FieldValue::Kind::kInt; f.int_value = v.int_value(); break;
+    case Value::Kind::kUint: f.kind = FieldValue::Kind::kUint; f.uint_value = v.uint_value(); break;
+    case Value::Kind::kDouble: f.kind = FieldValue::Kind::kDouble; f.double_value = v.double_value(); break;
+    case Value::Kind::kString: f.kind = FieldValue::Kind::kString; f.string_value = v.string_value(); break;
+    case Value::Kind::kTimestamp:
+      f.kind = FieldValue::Kind::kString;
+      f.string_value = FormatTimestamp(v.timestamp_value());
+      break;
+    case Value::Kind::kDuration:
+      f.kind = FieldValue::Kind::kString;
+      f.string_value = FormatDuration(v.duration_value());
+      break;
+    case Value::Kind::kList:
+      f.kind = FieldValue::Kind::kList;
+      for (const Value& e : v.list_value()) f.items.push_back(ToField(e, money));
+      break;
+    case Value::Kind::kMap:
+    case Value::Kind::kError:
+      f.kind = FieldValue::Kind::kString;
+      f.string_value = FormatCelLiteral(v);
+      break;
+  }
+  return f;
+}
+
+// A value a `then` produced must fit its field (expressions typed dyn are
+// only checked here).
+bool Fits(const Type& t, const Value& v, std::string* why) {
+  switch (t.kind()) {
+    case TK::kDyn: return true;
+    case TK::kEnum:
+      if (v.kind() != Value::Kind::kString) break;
+      if (t.enum_type()->Contains(v.string_value())) return true;
+      *why = "'" + v.string_value() + "' is not a value of " + t.enum_type()->name;
+      return false;
+    case TK::kList:
+      if (v.kind() != Value::Kind::kList) break;
+      for (const Value& e : v.list_value()) {
+        if (!Fits(*t.elem(), e, why)) return false;
+      }
+      return true;
+    case TK::kInt: if (v.kind() == Value::Kind::kInt) return true; break;
+    case TK::kUint: if (v.kind() == Value::Kind::kUint) return true; break;
+    case TK::kDouble: if (v.kind() == Value::Kind::kDouble) return true; break;
+    case TK::kBool: if (v.kind() == Value::Kind::kBool) return true; break;
+    case TK::kString: if (v.kind() == Value::Kind::kString) return true; break;
+    case TK::kTimestamp: if (v.kind() == Value::Kind::kTimestamp) return true; break;
+    case TK::kDuration: if (v.kind() == Value::Kind::kDuration) return true; break;
+    default: return true;
+  }
+  *why = "expected " + t.ToString() + ", got " + std::string(Value::KindName(v.kind()));
+  return false;
+}
+
+void AppendUnique(const Value& add, Value* into) {
+  if (into->kind() != Value::Kind::kList || add.kind() != Value::Kind::kList) {
+    *into = add;
+    return;
+  }
+  Value::List merged = into->list_value();
+  for (const Value& e : add.list_value()) {
+    bool seen = false;
+    for (const Value& m : merged) {
+      if (ValuesEqual(m, e)) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) merged.push_back(e);
+  }
+  *into = Value::ListOf(std::move(merged));
+}
+
+class Decider {
+ public:
+  Decider(const PolicyModel& m, const FactsData& facts, const DecideOptions& options, Decision* d)
+      : m_(m), facts_(facts), options_(options), d_(d) {
+    decided_.resize(m.schema.decisions.size());
+    for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
+    spaces_[kFactSpace] = facts.slots.data();
+    spaces_[kDecisionSpace] = decided_.data();
+    ctx_.spaces = spaces_;
+    ctx_.num_spaces = 2;
+    ctx_.steps_left = m.limits.max_eval_steps;
+    ctx_.max_collection_size = m.limits.max_collection_size;
+    ctx_.max_string_length = m.limits.max_string_length;
+  }
+
+  void Run() {
+    for (const Stage& stage : m_.stages) {
+      bool decided = false;
+      for (const Rule& rule : stage.rules) {
+        if (decided) {
+          Trace(stage, rule, RuleTrace::Outcome::kNotReached, "");
+          continue;
+        }
+        if (!Matches(stage, rule)) continue;
+        matched_.push_back(&rule);
+        d_->matched_rules.push_back(rule.id);
+        Apply(stage, rule);
+        if (stage.hit == HitPolicy::kFirst) decided = true;
+      }
+    }
+    for (const FieldDecl& f : m_.schema.decisions) {
+      if (f.required && decided_[f.slot].is_absent()) {
+        Error("no rule decided '" + f.name + "'", f.name, "", f.location);
+      }
+    }
+    if (!d_->ok()) return;
+    for (const Invariant& inv : m_.invariants) {
+      Value v = inv.check->Evaluate(ctx_);
+      if (v.kind() == Value::Kind::kBool && v.bool_value()) continue;
+      std::string why = v.is_error() ? " (" + v.error_message() + ")" : "";
+      Error("invariant '" + inv.id + "' failed: " + inv.message + why + "; rules fired: " + FiredList(), "", "",
+            inv.location);
+    }
+    if (!d_->ok()) return;
+    RenderScript();
+    for (const FieldDecl& f : m_.schema.decisions) {
+      d_->fields.emplace_back(f.name, ToField(decided_[f.slot], f.money));
+    }
+    for (const GroupDecl& g : m_.schema.groups) {
+      if (g.nullable) d_->nullable_groups.push_back(g.name);
+    }
+  }
+
+ private:
+  std::string FiredList() const {
+    std::string s;
+    for (const std::string& id : d_->matched_rules) s += (s.empty() ? "" : ", ") + id;
+    return s.empty() ? "none" : s;
+  }
+
+  void Error(std::string message, std::string field, std::string rule, const SourceLocation& at) {
+    d_->errors.push_back({std::move(message), std::move(field), std::move(rule), at});
+  }
+
+  void Trace(const Stage& stage, const Rule& rule, RuleTrace::Outcome outcome, std::string detail) {
+    if (!options_.explain) return;
+    d_->trace.push_back({stage.id, rule.id, outcome, std::move(detail), rule.location});
+  }
+
+  bool Matches(const Stage& stage, const Rule& rule) {
+    if (!rule.when) {
+      Trace(stage, rule, RuleTrace::Outcome::kMatched, "");
+      return true;
+    }
+    Value v = rule.when->Evaluate(ctx_);
+    if (v.kind() == Value::Kind::kBool && v.bool_value()) {
+      Trace(stage, rule, RuleTrace::Outcome::kMatched, "");
+      return true;
+    }
+    if (options_.explain) Explain(stage, rule, v);
+    return false;
+  }
+
+  // Which part of the condition failed: the first top-level && part that is
+  // false, or the error that stopped it (an absent fact is named).
+  void Explain(const Stage& stage, const Rule& rule, const Value& whole) {
+    const auto& parts = rule.when->conjuncts();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      Value p = rule.when->EvaluateConjunct(i, ctx_);
+      if (p.is_error()) {
+        Trace(stage, rule, RuleTrace::Outcome::kError, "'" + parts[i].source + "': " + p.error_message());
+        return;
+      }
+      if (p.kind() == Value::Kind::kBool && !p.bool_value()) {
+        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "'" + parts[i].source + "' is false");
+        return;
+      }
+    }
+    if (whole.is_error()) {
+      Trace(stage, rule, RuleTrace::Outcome::kError, whole.error_message());
+    } else {
+      Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "the condition is false");
+    }
+  }
+
+  void Apply(const Stage& stage, const Rule& rule) {
+    for (const Assignment& a : rule.then) {
+      const FieldDecl& f = m_.schema.decisions[a.slot];
+      Value v = a.program ? a.program->Evaluate(ctx_) : a.constant;
+      if (v.is_error()) {
+        Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + v.error_message(), f.name, rule.id,
+              a.location);
+        continue;
+      }
+      std::string why;
+      if (!Fits(*f.type, v, &why)) {
+        Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + why, f.name, rule.id, a.location);
+        continue;
+      }
+      if (stage.hit == HitPolicy::kCollect && f.type->kind() == TK::kList && touched_in_stage(stage, a.slot)) {
+        AppendUnique(v, &decided_[a.slot]);
+      } else {
+        decided_[a.slot] = std::move(v);
+      }
+    }
+  }
+
+  // In a collect stage, the first rule to set a list replaces what earlier
+  // stages left; later rules of the same stage add to it.
+  bool touched_in_stage(const Stage& stage, std::uint32_t slot) {
+    if (&stage != current_stage_) {
+      current_stage_ = &stage;
+      touched_.clear();
+    }
+    if (std::find(touched_.begin(), touched_.end(), slot) != touched_.end()) return true;
+    touched_.push_back(slot);
+    return false;
+  }
+
+  void RenderScript() {
+    std::size_t locale = m_.default_locale;
+    if (m_.locale_fact) {
+      const Value& v = facts_.slots[*m_.locale_fact];
+      if (v.kind() == Value::Kind::kString) {
+        for (std::size_t i = 0; i < m_.locales.size(); ++i) {
+          if (m_.locales[i] == v.string_value()) locale = i;
+        }
+      }
+    }
+    const TimeZone* zone = nullptr;
+    if (m_.timezone_fact && facts_.slots[*m_.timezone_fact].kind() == Value::Kind::kString) {
+      const std::string& name = facts_.slots[*m_.timezone_fact].string_value();
+      zone = FindTimeZone(name);
+      if (!zone) {
+        Error("unknown time zone '" + name + "' in the case", "", "", {});
+        return;
+      }
+    } else {
+      zone = FindTimeZone(m_.default_timezone);
+    }
+    std::string text;
+    std::string used_locale = locale < m_.locales.size() ? m_.locales[locale] : "";
+    for (const Rule* rule : matched_) {
+      const Template* t = nullptr;
+      std::string_view rule_locale = used_locale;
+      if (locale < rule->scripts.size() && rule->scripts[locale]) {
+        t = &*rule->scripts[locale];
+      } else if (m_.fallback_locale < rule->scripts.size() && rule->scripts[m_.fallback_locale]) {
+        t = &*rule->scripts[m_.fallback_locale];
+        rule_locale = m_.locales[m_.fallback_locale];
+      }
+      if (!t) continue;
+      std::string paragraph, error;
+      if (!RenderTemplate(*t, spaces_, zone, rule_locale, m_.limits.max_script_length, &paragraph, &error)) {
+        Error("the script of rule '" + rule->id + "': " + error, "script", rule->id, t->location);
+        continue;
+      }
+      if (!text.empty()) text += "\n\n";
+      text += paragraph;
+      if (text.size() > m_.limits.max_script_length) {
+        Error("the script is longer than the limit of " + std::to_string(m_.limits.max_script_length) + " bytes",
+              "script", rule->id, t->location);
+        return;
+      }
+    }
+    d_->script_locale = used_locale;
+    d_->script_text = std::move(text);
+  }
+
+  const PolicyModel& m_;
+  const FactsData& facts_;
+  const DecideOptions& options_;
+  Decision* d_;
+  std::vector<Value> decided_;
+  const Value* spaces_[2];
+  EvalContext ctx_;
+  std::vector<const Rule*> matched_;
+  const Stage* current_stage_ = nullptr;
+  std::vector<std::uint32_t> touched_;
+};
+
+}  // namespace
+
+Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) const {
+  Decision d;
+  d.policy_name = model_.name;
+  d.policy_version = model_.version;
+  d.policy_digest = model_.digest;
+  try {
+    const FactsData& data = facts.data();
+    if (data.owner != this) {
+      d.errors.push_back({"these facts were read by another policy; read them with this one", "", "", {}});
+      return d;
+    }
+    d.case_id = facts.case_id();
+    Decider(model_, data, options, &d).Run();
+  } catch (const std::bad_alloc&) {
+    d.errors.push_back({"out of memory while deciding", "", "", {}});
+  } catch (const std::exception& e) {
+    d.errors.push_back({std::string("internal error while deciding: ") + e.what(), "", "", {}});
+  }
+  if (!d.ok()) d.fields.clear();
+  return d;
+}
+
+}  // namespace aftersales::internal

@@ -1,0 +1,28 @@
+// FactsReader: a case document (JSON or YAML) -> FactsData, against a
+// policy's schema. Nested groups ({"order": {"id": ...}}) and dotted keys
+// ({"order.id": ...}) both work. Undeclared fields are ignored; a declared
+// field with the wrong type, an enum word the schema lacks, or a timestamp
+// that is not RFC 3339 is an error naming the field. Every field error of a
+// case is reported, in document order, in one message.
+#ifndef AFTERSALES_DECISION_FACTS_READER_H_
+#define AFTERSALES_DECISION_FACTS_READER_H_
+
+#include <string>
+#include <string_view>
+
+#include "aftersales/options.h"
+#include "aftersales/status.h"
+#include "decision/policy_impl.h"
+
+namespace aftersales::internal {
+
+Status ReadJsonFacts(std::string_view json, const Schema& schema, const Limits& limits, FactsData* out);
+Status ReadYamlFacts(std::string_view yaml, const Schema& schema, const Limits& limits, FactsData* out);
+
+// Converts one scalar given as text (from YAML or a builder) to the fact's
+// type. False with `why` set when it does not fit.
+bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Value* out, std::string* why);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_DECISION_FACTS_READER_H_

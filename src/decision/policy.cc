@@ -1,0 +1,216 @@
+// The public Policy, Facts and FactsBuilder, forwarding to PolicyImpl.
+#include "aftersales/policy.h"
+
+#include <exception>
+#include <utility>
+
+#include "common/time.h"
+#include "decision/facts_reader.h"
+#include "decision/policy_impl.h"
+
+namespace aftersales {
+
+using internal::FactsData;
+using internal::FieldDecl;
+using internal::PolicyImpl;
+using internal::Value;
+
+Policy::Policy(std::unique_ptr<internal::PolicyImpl> impl) : impl_(std::move(impl)) {}
+Policy::~Policy() = default;
+
+const std::string& Policy::name() const { return impl_->model().name; }
+const std::string& Policy::version() const { return impl_->model().version; }
+const std::string& Policy::digest() const { return impl_->model().digest; }
+const std::vector<Issue>& Policy::warnings() const { return impl_->model().warnings; }
+
+Result<Facts> Policy::ReadFactsJson(std::string_view json, std::string_view source_name) const {
+  return impl_->ReadFactsJson(json, source_name);
+}
+Result<Facts> Policy::ReadFactsYaml(std::string_view yaml, std::string_view source_name) const {
+  return impl_->ReadFactsYaml(yaml, source_name);
+}
+FactsBuilder Policy::NewFacts() const { return impl_->NewFacts(); }
+Decision Policy::Decide(const Facts& facts, const DecideOptions& options) const {
+  return impl_->Decide(facts, options);
+}
+
+// ---- Facts ----------------------------------------------------------------
+
+Facts::Facts(std::unique_ptr<internal::FactsData> data) : data_(std::move(data)) {}
+Facts::Facts(Facts&&) noexcept = default;
+Facts& Facts::operator=(Facts&&) noexcept = default;
+Facts::~Facts() = default;
+
+std::string Facts::case_id() const {
+  if (!data_ || !data_->owner) return "";
+  const auto& slot = data_->owner->model().case_id_fact;
+  if (!slot) return "";
+  const Value& v = data_->slots[*slot];
+  return v.kind() == Value::Kind::kString ? v.string_value() : "";
+}
+
+// ---- FactsBuilder ---------------------------------------------------------
+
+FactsBuilder::FactsBuilder(std::unique_ptr<internal::FactsData> data) : data_(std::move(data)) {}
+FactsBuilder::FactsBuilder(FactsBuilder&&) noexcept = default;
+FactsBuilder& FactsBuilder::operator=(FactsBuilder&&) noexcept = default;
+FactsBuilder::~FactsBuilder() = default;
+
+namespace {
+
+const FieldDecl* Lookup(const FactsData& data, std::string_view name, Status* status) {
+  const auto& schema = data.owner->model().schema;
+  auto it = schema.fact_index.find(std::string(name));
+  if (it == schema.fact_index.end()) {
+    *status = Status::InvalidArgument(std::string(name) + ": the policy declares no such fact");
+    return nullptr;
+  }
+  return &schema.facts[it->second];
+}
+
+Status SetChecked(FactsData& data, std::string_view name, Value v, internal::Type::Kind want,
+                  const char* what) {
+  Status st;
+  const FieldDecl* d = Lookup(data, name, &st);
+  if (!d) return st;
+  internal::Type::Kind k = d->type->kind();
+  bool ok = k == want || k == internal::Type::Kind::kDyn ||
+            (want == internal::Type::Kind::kString && k == internal::Type::Kind::kEnum);
+  if (!ok) {
+    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got " + what);
+  }
+  if (k == internal::Type::Kind::kEnum && !d->type->enum_type()->Contains(v.string_value())) {
+    return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " +
+                                   d->type->enum_type()->name);
+  }
+  data.slots[d->slot] = std::move(v);
+  return Status::Ok();
+}
+
+Status SetText(FactsData& data, std::string_view name, std::string_view text) {
+  Status st;
+  const FieldDecl* d = Lookup(data, name, &st);
+  if (!d) return st;
+  Value v;
+  std::string why;
+  if (!internal::ConvertText(*d, text, /*quoted=*/true, &v, &why)) {
+    return Status::InvalidArgument(std::string(name) + ": " + why);
+  }
+  data.slots[d->slot] = std::move(v);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
+  return SetChecked(*data_, name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
+}
+Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
+  return SetChecked(*data_, name, Value::Int(value), internal::Type::Kind::kInt, "an int");
+}
+Status FactsBuilder::SetUint(std::string_view name, std::uint64_t value) {
+  return SetChecked(*data_, name, Value::Uint(value), internal::Type::Kind::kUint, "a uint");
+}
+Status FactsBuilder::SetDouble(std::string_view name, double value) {
+  return SetChecked(*data_, name, Value::Double(value), internal::Type::Kind::kDouble, "a double");
+}
+Status FactsBuilder::SetBool(std::string_view name, bool value) {
+  return SetChecked(*data_, name, Value::Bool(value), internal::Type::Kind::kBool, "a bool");
+}
+Status FactsBuilder::SetTimestamp(std::string_view name, std::string_view rfc3339) {
+  Status st;
+  const FieldDecl* d = Lookup(*data_, name, &st);
+  if (!d) return st;
+  if (d->type->kind() != internal::Type::Kind::kTimestamp) {
+    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a timestamp");
+  }
+  return SetText(*data_, name, rfc3339);
+}
+Status FactsBuilder::SetDuration(std::string_view name, std::string_view duration) {
+  Status st;
+  const FieldDecl* d = Lookup(*data_, name, &st);
+  if (!d) return st;
+  if (d->type->kind() != internal::Type::Kind::kDuration) {
+    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a duration");
+  }
+  return SetText(*data_, name, duration);
+}
+Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std::string>& values) {
+  Status st;
+  const FieldDecl* d = Lookup(*data_, name, &st);
+  if (!d) return st;
+  if (d->type->kind() != internal::Type::Kind::kList) {
+    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a list");
+  }
+  internal::FieldDecl elem = *d;
+  elem.type = d->type->elem();
+  Value::List items;
+  for (const std::string& s : values) {
+    Value v;
+    std::string why;
+    if (!internal::ConvertText(elem, s, /*quoted=*/true, &v, &why)) {
+      return Status::InvalidArgument(std::string(name) + ": " + why);
+    }
+    items.push_back(std::move(v));
+  }
+  data_->slots[d->slot] = Value::ListOf(std::move(items));
+  return Status::Ok();
+}
+Status FactsBuilder::Clear(std::string_view name) {
+  Status st;
+  const FieldDecl* d = Lookup(*data_, name, &st);
+  if (!d) return st;
+  data_->slots[d->slot] = d->default_value;
+  return Status::Ok();
+}
+
+Facts FactsBuilder::Build() const { return PolicyImpl::MakeFacts(std::make_unique<FactsData>(*data_)); }
+
+// ---- PolicyImpl: reading --------------------------------------------------
+
+namespace internal {
+
+std::unique_ptr<FactsData> PolicyImpl::NewFactsData() const {
+  auto data = std::make_unique<FactsData>();
+  data->owner = this;
+  data->slots.resize(model_.schema.facts.size());
+  for (const FieldDecl& f : model_.schema.facts) data->slots[f.slot] = f.default_value;
+  return data;
+}
+
+Facts PolicyImpl::MakeFacts(std::unique_ptr<FactsData> data) { return Facts(std::move(data)); }
+
+FactsBuilder PolicyImpl::NewFacts() const { return FactsBuilder(NewFactsData()); }
+
+namespace {
+Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_view source_name) {
+  if (!st.ok()) {
+    std::string msg = source_name.empty() ? st.message() : std::string(source_name) + ": " + st.message();
+    return Status(st.code(), msg);
+  }
+  return PolicyImpl::MakeFacts(std::move(data));
+}
+}  // namespace
+
+Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view source_name) const {
+  try {
+    auto data = NewFactsData();
+    Status st = ReadJsonFacts(json, model_.schema, model_.limits, data.get());
+    return Finish(st, std::move(data), source_name);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("reading the case failed: ") + e.what());
+  }
+}
+
+Result<Facts> PolicyImpl::ReadFactsYaml(std::string_view yaml, std::string_view source_name) const {
+  try {
+    auto data = NewFactsData();
+    Status st = ReadYamlFacts(yaml, model_.schema, model_.limits, data.get());
+    return Finish(st, std::move(data), source_name);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("reading the case failed: ") + e.what());
+  }
+}
+
+}  // namespace internal
+}  // namespace aftersales
