@@ -283,7 +283,9 @@ const TimeZone* FindTimeZone(std::string_view name) {
   cctz::time_zone tz;
   int offset = 0;
   bool ok = false;
-  if (ParseOffset(name, &offset) && name != "z") {
+  std::string signed_name = key;
+  if (name.size() == 5 && name[2] == ':') signed_name = "+" + key;  // "02:00" is +02:00
+  if (ParseOffset(signed_name, &offset) && name != "z") {
     tz = cctz::fixed_time_zone(cctz::seconds(offset));
     ok = true;
   } else if (name == "UTC" || name == "Z") {
@@ -344,7 +346,11 @@ std::optional<Duration> AddDurations(Duration a, Duration b) {
 }
 
 std::optional<Duration> Subtract(Timestamp a, Timestamp b) {
-  return DurationFromNanos(ToNanos(a) - ToNanos(b));
+  // The difference of two timestamps must fit in int64 nanoseconds (about
+  // 292 years), as in the CEL implementations.
+  Int128 n = ToNanos(a) - ToNanos(b);
+  if (n > INT64_MAX || n < INT64_MIN) return std::nullopt;
+  return DurationFromNanos(n);
 }
 
 std::optional<Duration> NegateDuration(Duration d) { return DurationFromNanos(-ToNanos(d)); }

@@ -185,24 +185,18 @@ int CompareNumbers(const Value& a, const Value& b) {
     if (b.int_value() < 0) return 1;
     return cmp(a.uint_value(), static_cast<std::uint64_t>(b.int_value()));
   }
-  // One side is a double: compare exactly, without rounding the integer.
-  auto int_vs_double = [&](long double i, double d) -> int {
-    if (std::isnan(d)) return 2;
-    return cmp(i, static_cast<long double>(d));
+  // One side is a double: CEL converts the integer to double (lossy, as
+  // the specification does).
+  auto as_double = [](const Value& v) {
+    switch (v.kind()) {
+      case K::kInt: return static_cast<double>(v.int_value());
+      case K::kUint: return static_cast<double>(v.uint_value());
+      default: return v.double_value();
+    }
   };
-  if (x == K::kDouble && y == K::kDouble) {
-    if (std::isnan(a.double_value()) || std::isnan(b.double_value())) return 2;
-    return cmp(a.double_value(), b.double_value());
-  }
-  if (x == K::kDouble) {
-    int r = int_vs_double(y == K::kInt ? static_cast<long double>(b.int_value())
-                                       : static_cast<long double>(b.uint_value()),
-                          a.double_value());
-    return r == 2 ? 2 : -r;
-  }
-  return int_vs_double(x == K::kInt ? static_cast<long double>(a.int_value())
-                                    : static_cast<long double>(a.uint_value()),
-                       b.double_value());
+  double p = as_double(a), q = as_double(b);
+  if (std::isnan(p) || std::isnan(q)) return 2;
+  return cmp(p, q);
 }
 
 Value Compare(const Value* a, std::size_t n, std::string_view op, bool (*pick)(int)) {
@@ -344,8 +338,7 @@ Value ToInt(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
       return Value::Int(static_cast<std::int64_t>(v.uint_value()));
     case K::kDouble: {
       double d = v.double_value();
-      if (std::isnan(d) || d <= -kTwo63 - 1025.0 || d >= kTwo63) return Err("int() out of range");
-      if (d < -kTwo63) return Err("int() out of range");
+      if (std::isnan(d) || d <= -kTwo63 || d >= kTwo63) return Err("int() out of range");
       return Value::Int(static_cast<std::int64_t>(d));
     }
     case K::kString: {

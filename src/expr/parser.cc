@@ -208,8 +208,15 @@ class Parser {
   }
 
   ExprPtr Unary() {
-    DepthGuard g(this);
-    if (TooDeep()) return nullptr;
+    if (Peek().kind == K::kBang || Peek().kind == K::kMinus) {
+      DepthGuard g(this);
+      if (TooDeep()) return nullptr;
+      return UnaryOperator();
+    }
+    return Member(Primary());
+  }
+
+  ExprPtr UnaryOperator() {
     if (Peek().kind == K::kBang) {
       std::uint32_t at = Take().offset;
       ExprPtr operand = Unary();
