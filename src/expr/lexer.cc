@@ -292,7 +292,17 @@ class Lexer {
   }
 
   bool Escape(Token* t, std::string* out) {
-    ++pos_;  // backslash
+    const std::size_t backslash = pos_;
+    ++pos_;
+    // A bad escape is reported at its backslash, not at the string's start.
+    if (!EscapeBody(t, out)) {
+      t->offset = static_cast<std::uint32_t>(backslash);
+      return false;
+    }
+    return true;
+  }
+
+  bool EscapeBody(Token* t, std::string* out) {
     if (pos_ >= s_.size()) return Error(t, "unterminated escape sequence");
     char c = s_[pos_++];
     switch (c) {
