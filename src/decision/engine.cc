@@ -114,6 +114,7 @@ class Decider {
     for (const Stage& stage : m_.stages) {
       bool decided = false;
       for (const Rule& rule : stage.rules) {
+        if (OverBudget()) return;
         if (decided) {
           Trace(stage, rule, RuleTrace::Outcome::kNotReached, "");
           continue;
@@ -130,7 +131,7 @@ class Decider {
         Error("no rule decided '" + f.name + "'", f.name, "", f.location);
       }
     }
-    if (!d_->ok()) return;
+    if (!d_->ok() || OverBudget()) return;
     for (const Invariant& inv : m_.invariants) {
       Value v = inv.check->Evaluate(ctx_);
       if (v.kind() == Value::Kind::kBool && v.bool_value()) continue;
@@ -138,7 +139,7 @@ class Decider {
       Error("invariant '" + inv.id + "' failed: " + inv.message + why + "; rules fired: " + FiredList(), "", "",
             inv.location);
     }
-    if (!d_->ok()) return;
+    if (!d_->ok() || OverBudget()) return;
     RenderScript();
     for (const FieldDecl& f : m_.schema.decisions) {
       d_->fields.emplace_back(f.name, ToField(decided_[f.slot], f.money));
@@ -149,6 +150,19 @@ class Decider {
   }
 
  private:
+  // The step budget bounds the whole decision: once it is spent the
+  // decision fails, rather than quietly skipping the rules left.
+  bool OverBudget() {
+    if (ctx_.steps_left >= 0) return false;
+    if (!budget_reported_) {
+      budget_reported_ = true;
+      Error("the evaluation step budget (" + std::to_string(m_.limits.max_eval_steps) +
+                " steps per decision) ran out; rules fired so far: " + FiredList(),
+            "", "", {});
+    }
+    return true;
+  }
+
   std::string FiredList() const {
     std::string s;
     for (const std::string& id : d_->matched_rules) s += (s.empty() ? "" : ", ") + id;
@@ -294,6 +308,7 @@ class Decider {
   std::vector<const Rule*> matched_;
   const Stage* current_stage_ = nullptr;
   std::vector<std::uint32_t> touched_;
+  bool budget_reported_ = false;
 };
 
 }  // namespace

@@ -13,7 +13,8 @@
 namespace aftersales::internal {
 namespace {
 
-using json = nlohmann::json;
+// ordered_json keeps the document order, so errors are reported in it.
+using json = nlohmann::ordered_json;
 using TK = Type::Kind;
 
 std::string TypeName(const FieldDecl& d) {
@@ -62,7 +63,7 @@ bool StringTyped(const Type& t, const std::string& s, Value* out, std::string* w
       std::string err;
       auto ts = ParseTimestamp(s, &err);
       if (!ts) {
-        *why = "\"" + s + "\" is " + err;
+        *why = "\"" + s + "\": " + err;
         return false;
       }
       *out = Value::Time(*ts);

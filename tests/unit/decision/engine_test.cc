@@ -1,0 +1,416 @@
+// Deciding: stages and hit policies, defaults, required fields, invariants,
+// absent facts, errors that name the field and the rule, scripts, and one
+// policy shared by many threads.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aftersales/aftersales.h"
+
+namespace {
+
+using aftersales::Decision;
+using aftersales::FieldValue;
+using aftersales::LoadPolicyFromStrings;
+using aftersales::LoadResult;
+
+// A small schema of our own, so the tests do not depend on rules/.
+const char* const kSchema = R"(
+enums:
+  kind: [defect, no_reason, delay]
+  resolution: [refund, exchange, explain, escalate]
+  evidence: [photo, video, receipt]
+  locale: [zh-CN, en]
+facts:
+  case.id: string
+  case.locale: locale
+  case.timezone: {type: string, default: Asia/Shanghai}
+  case.opened_at: timestamp
+  order.id: string
+  order.delivered_at: timestamp
+  item.name: string
+  item.paid_cents: money
+  issue.kind: kind
+  request.return_shipping_cents: money
+decisions:
+  resolution: {type: resolution, required: true}
+  refund_cents: {type: money, default: 0}
+  evidence: {type: list<evidence>, default: []}
+  freight: {type: object}
+  freight.merchant_cents: {type: money, default: 0}
+  freight.customer_cents: {type: money, default: 0}
+  escalation: {type: object, nullable: true}
+  escalation.to: string
+  note: string
+)";
+
+LoadResult Load(const std::string& rules) {
+  return LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", rules}});
+}
+
+std::shared_ptr<const aftersales::Policy> MustLoad(const std::string& rules) {
+  LoadResult r = Load(rules);
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  return r.policy;
+}
+
+Decision DecideJson(const aftersales::Policy& p, const std::string& json,
+                    aftersales::DecideOptions options = {}) {
+  auto facts = p.ReadFactsJson(json);
+  BOOST_TEST_REQUIRE(facts.ok(), facts.status().message());
+  return p.Decide(*facts, options);
+}
+
+std::string Str(const Decision& d, const std::string& path) {
+  const FieldValue* v = d.Find(path);
+  return v && v->kind == FieldValue::Kind::kString ? v->string_value : "<none>";
+}
+
+std::int64_t Int(const Decision& d, const std::string& path) {
+  const FieldValue* v = d.Find(path);
+  return v && v->kind == FieldValue::Kind::kInt ? v->int_value : -999999;
+}
+
+std::vector<std::string> List(const Decision& d, const std::string& path) {
+  std::vector<std::string> out;
+  const FieldValue* v = d.Find(path);
+  if (v) {
+    for (const FieldValue& e : v->items) out.push_back(e.string_value);
+  }
+  return out;
+}
+
+const char* const kBasic = R"(
+policy: {name: t, version: "1", locales: [zh-CN, en], default_locale: zh-CN, fallback_locale: en}
+stages:
+  - id: resolution
+    hit: first
+    rules:
+      - id: defect_in_7_days
+        when: issue.kind == 'defect' && calendar_days(order.delivered_at, case.opened_at, case.timezone) <= 7
+        then:
+          resolution: refund
+          refund_cents: item.paid_cents
+        script:
+          zh-CN: "订单 {order.id} 退款 {decision.refund_cents} 元"
+          en: "Order {order.id}: refund {decision.refund_cents}"
+      - id: defect_late
+        when: issue.kind == 'defect'
+        then:
+          resolution: exchange
+        script:
+          en: "We will exchange your {item.name}."
+      - id: other
+        then:
+          resolution: escalate
+          escalation.to: "'supervisor'"
+  - id: evidence
+    hit: collect
+    rules:
+      - id: ev_defect
+        when: issue.kind == 'defect'
+        then:
+          evidence: [photo, video]
+      - id: ev_refund
+        when: decision.refund_cents > 0
+        then:
+          evidence: [video, receipt]
+)";
+
+const char* const kDefectDay3 = R"({
+  "case": {"id": "C1", "locale": "zh-CN", "opened_at": "2026-11-20T14:00:00+08:00"},
+  "order": {"id": "O-9", "delivered_at": "2026-11-17T10:00:00+08:00"},
+  "item": {"name": "kettle", "paid_cents": 29900},
+  "issue": {"kind": "defect"}
+})";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(engine)
+
+BOOST_AUTO_TEST_CASE(first_stage_stops_at_the_first_match_and_collect_accumulates) {
+  auto p = MustLoad(kBasic);
+  Decision d = DecideJson(*p, kDefectDay3);
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(d.case_id == "C1");
+  BOOST_TEST(Str(d, "resolution") == "refund");
+  BOOST_TEST(Int(d, "refund_cents") == 29900);
+  // Both evidence rules fire; "video" is not repeated.
+  BOOST_TEST((List(d, "evidence") == std::vector<std::string>{"photo", "video", "receipt"}));
+  BOOST_TEST((d.matched_rules == std::vector<std::string>{"defect_in_7_days", "ev_defect", "ev_refund"}));
+  BOOST_TEST(d.script_locale == "zh-CN");
+  BOOST_TEST(d.script_text == "订单 O-9 退款 299.00 元");
+  BOOST_TEST(d.policy_digest.rfind("sha256:", 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(day_eight_in_the_case_zone_falls_through) {
+  auto p = MustLoad(kBasic);
+  std::string late = kDefectDay3;
+  late.replace(late.find("2026-11-20T14:00:00+08:00"), 25, "2026-11-25T00:01:00+08:00");
+  Decision d = DecideJson(*p, late);
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(Str(d, "resolution") == "exchange");
+  BOOST_TEST(Int(d, "refund_cents") == 0);  // the default
+  // No zh-CN text for defect_late: the fallback locale's text is used.
+  BOOST_TEST(d.script_text == "We will exchange your kettle.");
+}
+
+BOOST_AUTO_TEST_CASE(an_absent_fact_never_matches_and_the_trace_names_it) {
+  auto p = MustLoad(kBasic);
+  aftersales::DecideOptions explain;
+  explain.explain = true;
+  Decision d = DecideJson(*p, R"({"case": {"id": "C2", "opened_at": "2026-11-20T14:00:00+08:00"},
+                                  "issue": {"kind": "defect"}, "item": {"name": "kettle"}})",
+                          explain);
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(Str(d, "resolution") == "exchange");
+  BOOST_TEST_REQUIRE(d.trace.size() >= 2u);
+  BOOST_TEST(d.trace[0].rule_id == "defect_in_7_days");
+  BOOST_TEST((d.trace[0].outcome == aftersales::RuleTrace::Outcome::kError));
+  BOOST_TEST(d.trace[0].detail.find("fact 'order.delivered_at' is absent") != std::string::npos, d.trace[0].detail);
+  BOOST_TEST((d.trace[1].outcome == aftersales::RuleTrace::Outcome::kMatched));
+  BOOST_TEST((d.trace[2].outcome == aftersales::RuleTrace::Outcome::kNotReached));
+}
+
+BOOST_AUTO_TEST_CASE(the_trace_quotes_the_part_of_the_condition_that_was_false) {
+  auto p = MustLoad(kBasic);
+  aftersales::DecideOptions explain;
+  explain.explain = true;
+  Decision d = DecideJson(*p, R"({"case": {"id": "C3"}, "issue": {"kind": "delay"}})", explain);
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(d.trace[0].detail == "'issue.kind == 'defect'' is false");
+  BOOST_TEST(Str(d, "resolution") == "escalate");
+  BOOST_TEST(Str(d, "escalation.to") == "supervisor");
+}
+
+BOOST_AUTO_TEST_CASE(a_required_field_no_rule_sets_is_an_error) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: only_defects
+        when: issue.kind == 'defect'
+        then: {resolution: refund}
+)");
+  Decision d = DecideJson(*p, R"({"issue": {"kind": "delay"}})");
+  BOOST_TEST_REQUIRE(!d.ok());
+  BOOST_TEST(d.errors[0].message == "no rule decided 'resolution'");
+  BOOST_TEST(d.errors[0].field == "resolution");
+}
+
+BOOST_AUTO_TEST_CASE(a_then_expression_that_fails_names_field_rule_and_place) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: refund_it
+        then:
+          resolution: refund
+          refund_cents: item.paid_cents
+)");
+  Decision d = DecideJson(*p, R"({"issue": {"kind": "defect"}})");
+  BOOST_TEST_REQUIRE(!d.ok());
+  BOOST_TEST(d.errors[0].field == "refund_cents");
+  BOOST_TEST(d.errors[0].rule_id == "refund_it");
+  BOOST_TEST(d.errors[0].message.find("fact 'item.paid_cents' is absent") != std::string::npos);
+  BOOST_TEST(d.errors[0].location.file == "policy.yaml");
+  BOOST_TEST(d.errors[0].location.line == 10);
+}
+
+BOOST_AUTO_TEST_CASE(an_invariant_that_fails_makes_the_decision_fail) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: split_freight
+        then:
+          resolution: exchange
+          freight.merchant_cents: split(request.return_shipping_cents, [1, 1])[0]
+          freight.customer_cents: split(request.return_shipping_cents, [1, 1])[0]
+invariants:
+  - id: adds_up
+    message: the parts add up
+    check: decision.freight.merchant_cents + decision.freight.customer_cents == request.return_shipping_cents
+)");
+  Decision even = DecideJson(*p, R"({"request": {"return_shipping_cents": 1526}})");
+  BOOST_TEST(even.ok());
+  Decision odd = DecideJson(*p, R"({"request": {"return_shipping_cents": 1525}})");
+  BOOST_TEST_REQUIRE(!odd.ok());
+  BOOST_TEST(odd.errors[0].message.find("invariant 'adds_up' failed: the parts add up") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(later_stages_override_earlier_ones) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: a
+    hit: first
+    rules:
+      - {id: a1, then: {resolution: refund, note: "'first'"}}
+  - id: b
+    hit: collect
+    rules:
+      - {id: b1, when: "decision.resolution == 'refund'", then: {resolution: escalate}}
+      - {id: b2, then: {note: "'second'"}}
+      - {id: b3, then: {note: "'third'"}}
+)");
+  Decision d = DecideJson(*p, "{}");
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(Str(d, "resolution") == "escalate");
+  BOOST_TEST(Str(d, "note") == "third");  // collect: the last matching rule's scalar wins
+}
+
+BOOST_AUTO_TEST_CASE(bad_facts_are_rejected_naming_the_field) {
+  auto p = MustLoad(kBasic);
+  struct Row {
+    const char* json;
+    const char* message;
+  } rows[] = {
+      {R"({"item": {"paid_cents": "299"}})", "item.paid_cents: expected money (integer minor units), got string \"299\""},
+      {R"({"item": {"paid_cents": 299.5}})", "item.paid_cents: expected money (integer minor units), got the fraction 299.5"},
+      {R"({"issue": {"kind": "defekt"}})", "issue.kind: 'defekt' is not a value of kind (expected one of: defect, no_reason, delay)"},
+      {R"({"order": {"delivered_at": "2026-11-17 10:00"}})", "order.delivered_at: \"2026-11-17 10:00\": not an RFC 3339 timestamp (expected e.g. 2026-11-20T14:03:00+08:00)"},
+      {R"({"order": {"delivered_at": "2026-11-17T10:00:00"}})", "order.delivered_at: \"2026-11-17T10:00:00\": timestamp needs a time zone offset (Z or +08:00)"},
+      {R"({"case.id": 7})", "case.id: expected string, got integer 7"},
+      {R"([1, 2])", "a case must be a JSON object"},
+  };
+  for (const Row& r : rows) {
+    BOOST_TEST_CONTEXT(r.json) {
+      auto facts = p->ReadFactsJson(r.json);
+      BOOST_TEST_REQUIRE(!facts.ok());
+      BOOST_TEST(facts.status().message() == r.message);
+    }
+  }
+  auto several = p->ReadFactsJson(R"({"item": {"paid_cents": "1"}, "issue": {"kind": "x"}})", "cases.jsonl:3");
+  BOOST_TEST_REQUIRE(!several.ok());
+  BOOST_TEST(several.status().message().rfind("cases.jsonl:3: item.paid_cents:", 0) == 0u);
+  BOOST_TEST(several.status().message().find("; issue.kind:") != std::string::npos);
+  auto bad_json = p->ReadFactsJson("{\"a\": ");
+  BOOST_TEST(!bad_json.ok());
+  BOOST_TEST(bad_json.status().message().rfind("not valid JSON", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(flat_nested_yaml_and_built_cases_decide_alike) {
+  auto p = MustLoad(kBasic);
+  Decision nested = DecideJson(*p, kDefectDay3);
+  Decision flat = DecideJson(*p, R"({"case.id": "C1", "case.locale": "zh-CN", "case.opened_at": "2026-11-20T14:00:00+08:00",
+      "order.id": "O-9", "order.delivered_at": "2026-11-17T10:00:00+08:00", "item.name": "kettle",
+      "item.paid_cents": 29900, "issue.kind": "defect", "unknown.field": [1, 2]})");
+  auto yaml = p->ReadFactsYaml(R"(
+case: {id: C1, locale: zh-CN, opened_at: "2026-11-20T14:00:00+08:00"}
+order: {id: O-9, delivered_at: "2026-11-17T10:00:00+08:00"}
+item: {name: kettle, paid_cents: 29900}
+issue: {kind: defect}
+)");
+  BOOST_TEST_REQUIRE(yaml.ok(), yaml.status().message());
+  Decision from_yaml = p->Decide(*yaml);
+  aftersales::FactsBuilder b = p->NewFacts();
+  BOOST_TEST(b.SetString("case.id", "C1").ok());
+  BOOST_TEST(b.SetString("case.locale", "zh-CN").ok());
+  BOOST_TEST(b.SetTimestamp("case.opened_at", "2026-11-20T14:00:00+08:00").ok());
+  BOOST_TEST(b.SetString("order.id", "O-9").ok());
+  BOOST_TEST(b.SetTimestamp("order.delivered_at", "2026-11-17T10:00:00+08:00").ok());
+  BOOST_TEST(b.SetString("item.name", "kettle").ok());
+  BOOST_TEST(b.SetInt("item.paid_cents", 29900).ok());
+  BOOST_TEST(b.SetString("issue.kind", "defect").ok());
+  BOOST_TEST(b.SetString("issue.kind", "defekt").message() == "issue.kind: 'defekt' is not a value of kind");
+  BOOST_TEST(b.SetInt("issue.kind", 3).message() == "issue.kind: expected kind, got an int");
+  BOOST_TEST(b.SetInt("no.such", 3).message() == "no.such: the policy declares no such fact");
+  Decision built = p->Decide(b.Build());
+  std::string want = aftersales::DecisionToJson(nested);
+  BOOST_TEST(aftersales::DecisionToJson(flat) == want);
+  BOOST_TEST(aftersales::DecisionToJson(from_yaml) == want);
+  BOOST_TEST(aftersales::DecisionToJson(built) == want);
+}
+
+BOOST_AUTO_TEST_CASE(facts_from_another_policy_are_refused) {
+  auto p1 = MustLoad(kBasic);
+  auto p2 = MustLoad(kBasic);
+  auto facts = p1->ReadFactsJson(kDefectDay3);
+  BOOST_TEST_REQUIRE(facts.ok());
+  Decision d = p2->Decide(*facts);
+  BOOST_TEST(!d.ok());
+}
+
+BOOST_AUTO_TEST_CASE(json_output_has_the_vocabulary_shape) {
+  auto p = MustLoad(kBasic);
+  Decision d = DecideJson(*p, kDefectDay3);
+  std::string json = aftersales::DecisionToJson(d);
+  std::string want =
+      R"({"case_id":"C1","resolution":"refund","refund_cents":29900,"evidence":["photo","video","receipt"],)"
+      R"("freight":{"merchant_cents":0,"customer_cents":0},"escalation":null,)"
+      R"("script":{"locale":"zh-CN","text":"订单 O-9 退款 299.00 元"},)"
+      R"("matched_rules":["defect_in_7_days","ev_defect","ev_refund"],)"
+      R"("policy":{"name":"t","version":"1","digest":")" + p->digest() + R"("}})";
+  BOOST_TEST(json == want);
+}
+
+BOOST_AUTO_TEST_CASE(the_script_uses_the_case_time_zone) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1", locales: [en]}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then: {resolution: explain}
+        script:
+          en: "Signed {order.delivered_at:%Y-%m-%d %H:%M}."
+)");
+  Decision shanghai = DecideJson(*p, R"({"order": {"delivered_at": "2026-11-16T16:30:00Z"}})");
+  BOOST_TEST(shanghai.script_text == "Signed 2026-11-17 00:30.");
+  Decision london = DecideJson(*p, R"({"case": {"timezone": "Europe/London"},
+                                        "order": {"delivered_at": "2026-11-16T16:30:00Z"}})");
+  BOOST_TEST(london.script_text == "Signed 2026-11-16 16:30.");
+  Decision bad_zone = DecideJson(*p, R"({"case": {"timezone": "Mars/Olympus"}})");
+  BOOST_TEST(!bad_zone.ok());
+}
+
+BOOST_AUTO_TEST_CASE(one_policy_many_threads_same_decisions) {
+  auto p = MustLoad(kBasic);
+  const std::string want = aftersales::DecisionToJson(DecideJson(*p, kDefectDay3));
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        auto facts = p->ReadFactsJson(kDefectDay3);
+        if (!facts.ok() || aftersales::DecisionToJson(p->Decide(*facts)) != want) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) BOOST_TEST(m == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_step_budget_stops_a_runaway_decision) {
+  aftersales::LoadOptions small;
+  small.limits.max_eval_steps = 50;
+  auto r = LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", R"yaml(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: heavy
+        when: "[1,2,3,4,5,6,7,8,9,10].all(x, [1,2,3,4,5,6,7,8,9,10].all(y, x * y > 0))"
+        then: {resolution: refund}
+      - {id: fallback, then: {resolution: escalate}}
+)yaml"}},
+                                 small);
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  aftersales::DecideOptions explain;
+  explain.explain = true;
+  Decision d = DecideJson(*r.policy, "{}", explain);
+  BOOST_TEST(!d.ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
