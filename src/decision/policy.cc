@@ -100,6 +100,18 @@ Status SetText(FactsData& data, std::string_view name, std::string_view text) {
   return Status::Ok();
 }
 
+// A timestamp or duration given as text, for a fact of that type.
+Status SetParsed(FactsData& data, std::string_view name, std::string_view text, internal::Type::Kind want,
+                 const char* what) {
+  Status st;
+  const FieldDecl* d = Lookup(data, name, &st);
+  if (!d) return st;
+  if (d->type->kind() != want) {
+    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got " + what);
+  }
+  return SetText(data, name, text);
+}
+
 }  // namespace
 
 Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
@@ -118,22 +130,10 @@ Status FactsBuilder::SetBool(std::string_view name, bool value) {
   return SetChecked(*data_, name, Value::Bool(value), internal::Type::Kind::kBool, "a bool");
 }
 Status FactsBuilder::SetTimestamp(std::string_view name, std::string_view rfc3339) {
-  Status st;
-  const FieldDecl* d = Lookup(*data_, name, &st);
-  if (!d) return st;
-  if (d->type->kind() != internal::Type::Kind::kTimestamp) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a timestamp");
-  }
-  return SetText(*data_, name, rfc3339);
+  return SetParsed(*data_, name, rfc3339, internal::Type::Kind::kTimestamp, "a timestamp");
 }
 Status FactsBuilder::SetDuration(std::string_view name, std::string_view duration) {
-  Status st;
-  const FieldDecl* d = Lookup(*data_, name, &st);
-  if (!d) return st;
-  if (d->type->kind() != internal::Type::Kind::kDuration) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a duration");
-  }
-  return SetText(*data_, name, duration);
+  return SetParsed(*data_, name, duration, internal::Type::Kind::kDuration, "a duration");
 }
 Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std::string>& values) {
   Status st;
