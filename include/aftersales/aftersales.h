@@ -2,6 +2,7 @@
 #ifndef AFTERSALES_AFTERSALES_H_
 #define AFTERSALES_AFTERSALES_H_
 
+#include "aftersales/batch.h"
 #include "aftersales/decision.h"
 #include "aftersales/export.h"
 #include "aftersales/expression.h"

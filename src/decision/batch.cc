@@ -1,0 +1,230 @@
+// DecideJsonLines: a reader (the calling thread) cuts the input into chunks
+// of lines, worker threads decide whole chunks, and the writer hands the
+// chunks' output back in input order. At most 2 chunks per worker are in
+// flight, so memory stays flat whatever the input's length.
+#include "aftersales/batch.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace aftersales {
+namespace {
+
+struct Chunk {
+  std::int64_t seq = 0;
+  std::int64_t first_line = 0;  // 1-based line number of lines[0]
+  std::vector<std::string> lines;
+  std::vector<std::int64_t> numbers;  // input line number of each line
+  std::string out;
+  std::int64_t decided = 0, failed = 0, bytes = 0;
+};
+
+std::string ErrorObject(std::int64_t line, const std::string& message) {
+  nlohmann::ordered_json j;
+  j["line"] = line;
+  j["error"] = message;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
+  DecideOptions d_options;
+  d_options.explain = options.explain;
+  const std::string prefix = options.source_name.empty() ? "line " : options.source_name + ":";
+  for (std::size_t i = 0; i < c->lines.size(); ++i) {
+    const std::int64_t n = c->numbers[i];
+    Result<Facts> facts = policy.ReadFactsJson(c->lines[i], prefix + std::to_string(n));
+    if (!facts.ok()) {
+      c->out += ErrorObject(n, facts.status().message());
+      ++c->failed;
+      continue;
+    }
+    Decision d = policy.Decide(*facts, d_options);
+    if (!d.ok()) {
+      ++c->failed;
+      if (options.text) {
+        std::string msg;
+        for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + e.message;
+        c->out += ErrorObject(n, msg);
+        continue;
+      }
+    } else {
+      ++c->decided;
+    }
+    if (options.text) {
+      c->out += DecisionToText(d, options.explain) + "\n\n";
+    } else {
+      c->out += DecisionToJson(d, options.explain) + "\n";
+    }
+  }
+  c->lines.clear();
+  c->lines.shrink_to_fit();
+}
+
+class Pipeline {
+ public:
+  Pipeline(const Policy& policy, const BatchOptions& options, const std::function<bool(std::string_view)>& write)
+      : policy_(policy), options_(options), write_(write) {
+    int n = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    workers_ = std::max(1, std::min(n, 64));
+    max_in_flight_ = static_cast<std::size_t>(workers_) * 2 + 1;
+  }
+
+  BatchStats Run(std::istream& in) {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < workers_; ++i) threads.emplace_back([this] { Work(); });
+    ReadAll(in);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      input_done_ = true;
+    }
+    todo_cv_.notify_all();
+    for (std::thread& t : threads) t.join();
+    return stats_;
+  }
+
+ private:
+  // The calling thread reads, and writes whatever finished chunks are next
+  // in order while it waits for room.
+  void ReadAll(std::istream& in) {
+    std::string line;
+    std::int64_t line_no = 0, seq = 0;
+    auto chunk = std::make_unique<Chunk>();
+    const std::size_t per_chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
+    while (!Stopped()) {
+      if (!std::getline(in, line)) break;
+      ++line_no;
+      chunk->bytes += static_cast<std::int64_t>(line.size()) + 1;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      chunk->numbers.push_back(line_no);
+      chunk->lines.push_back(std::move(line));
+      if (chunk->lines.size() >= per_chunk) {
+        chunk->seq = seq++;
+        Submit(std::move(chunk));
+        chunk = std::make_unique<Chunk>();
+      }
+    }
+    if (in.bad()) stats_.read_error = true;
+    if (!chunk->lines.empty() || chunk->bytes > 0) {
+      chunk->seq = seq++;
+      Submit(std::move(chunk));
+    }
+    total_chunks_ = seq;
+    // Write the rest, in order.
+    std::unique_lock<std::mutex> lock(mu_);
+    while (next_to_write_ < total_chunks_ && !stopped_) {
+      done_cv_.wait(lock, [&] { return done_.count(next_to_write_) > 0; });
+      WriteReady(lock);
+    }
+  }
+
+  bool Stopped() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopped_;
+  }
+
+  void Submit(std::unique_ptr<Chunk> c) {
+    std::unique_lock<std::mutex> lock(mu_);
+    // Bound the memory: wait (writing what is ready) until there is room.
+    while (in_flight_ >= max_in_flight_ && !stopped_) {
+      done_cv_.wait(lock, [&] { return done_.count(next_to_write_) > 0; });
+      WriteReady(lock);
+    }
+    if (stopped_) return;
+    ++in_flight_;
+    todo_.push_back(std::move(c));
+    todo_cv_.notify_one();
+  }
+
+  // REQUIRES: mu_ held. Writes consecutive finished chunks; unlocks while
+  // writing so workers go on.
+  void WriteReady(std::unique_lock<std::mutex>& lock) {
+    while (!stopped_) {
+      auto it = done_.find(next_to_write_);
+      if (it == done_.end()) return;
+      std::unique_ptr<Chunk> c = std::move(it->second);
+      done_.erase(it);
+      ++next_to_write_;
+      --in_flight_;
+      lock.unlock();
+      bool ok = c->out.empty() || write_(c->out);
+      lines_done_ += static_cast<std::int64_t>(c->numbers.size());
+      bytes_done_ += c->bytes;
+      if (ok && options_.progress) options_.progress({lines_done_, bytes_done_});
+      lock.lock();
+      stats_.lines += static_cast<std::int64_t>(c->numbers.size());
+      stats_.decided += c->decided;
+      stats_.failed += c->failed;
+      if (!ok) {
+        stopped_ = true;
+        stats_.stopped = true;
+        todo_cv_.notify_all();
+      }
+    }
+  }
+
+  void Work() {
+    while (true) {
+      std::unique_ptr<Chunk> c;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        todo_cv_.wait(lock, [&] { return !todo_.empty() || input_done_ || stopped_; });
+        if (stopped_ || todo_.empty()) return;
+        c = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      try {
+        DecideChunk(policy_, options_, c.get());
+      } catch (const std::exception& e) {
+        c->out = ErrorObject(c->numbers.empty() ? 0 : c->numbers.front(),
+                             std::string("internal error: ") + e.what());
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        done_.emplace(c->seq, std::move(c));
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  const Policy& policy_;
+  const BatchOptions& options_;
+  const std::function<bool(std::string_view)>& write_;
+  int workers_ = 1;
+  std::size_t max_in_flight_ = 3;
+
+  std::mutex mu_;
+  std::condition_variable todo_cv_, done_cv_;
+  std::deque<std::unique_ptr<Chunk>> todo_;
+  std::map<std::int64_t, std::unique_ptr<Chunk>> done_;
+  std::size_t in_flight_ = 0;
+  std::int64_t next_to_write_ = 0;
+  std::int64_t total_chunks_ = 0;
+  bool input_done_ = false;
+  bool stopped_ = false;
+  std::int64_t lines_done_ = 0, bytes_done_ = 0;
+  BatchStats stats_;
+};
+
+}  // namespace
+
+BatchStats DecideJsonLines(const Policy& policy, std::istream& in,
+                           const std::function<bool(std::string_view)>& write, const BatchOptions& options) {
+  try {
+    return Pipeline(policy, options, write).Run(in);
+  } catch (const std::exception&) {
+    BatchStats s;
+    s.read_error = true;
+    return s;
+  }
+}
+
+}  // namespace aftersales
