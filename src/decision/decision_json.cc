@@ -1,5 +1,8 @@
 // The decision's JSON (the vocabulary's form) and text (what an agent reads).
+#include <iterator>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -105,7 +108,160 @@ const FieldValue* Decision::Find(std::string_view path) const {
   return nullptr;
 }
 
+namespace {
+
+// A fast writer for the common one-line form, used by batch runs: the
+// decision's fields nest by their dotted names, in declaration order.
+void AppendString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20) {
+      switch (c) {
+        case '\n': *out += "\\n"; break;
+        case '\r': *out += "\\r"; break;
+        case '\t': *out += "\\t"; break;
+        case '\b': *out += "\\b"; break;
+        case '\f': *out += "\\f"; break;
+        default: *out += fmt::format("\\u{:04x}", c);
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      // Copy a well-formed UTF-8 sequence; replace a broken one with U+FFFD.
+      std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+      bool ok = n > 0 && i + n <= s.size();
+      for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok) {
+        out->append(s.data() + i, n);
+        i += n;
+      } else {
+        *out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendValue(std::string* out, const FieldValue& v) {
+  switch (v.kind) {
+    case FieldValue::Kind::kAbsent:
+    case FieldValue::Kind::kNull: *out += "null"; return;
+    case FieldValue::Kind::kBool: *out += v.bool_value ? "true" : "false"; return;
+    case FieldValue::Kind::kInt: fmt::format_to(std::back_inserter(*out), "{}", v.int_value); return;
+    case FieldValue::Kind::kUint: fmt::format_to(std::back_inserter(*out), "{}", v.uint_value); return;
+    case FieldValue::Kind::kDouble: *out += ojson(v.double_value).dump(); return;
+    case FieldValue::Kind::kString: AppendString(out, v.string_value); return;
+    case FieldValue::Kind::kList:
+      out->push_back('[');
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendValue(out, v.items[i]);
+      }
+      out->push_back(']');
+      return;
+  }
+}
+
+struct OutNode {
+  std::string_view key;
+  const FieldValue* leaf = nullptr;
+  std::vector<OutNode> children;
+  bool nullable = false;
+};
+
+OutNode* Child(OutNode* parent, std::string_view key) {
+  for (OutNode& c : parent->children) {
+    if (c.key == key) return &c;
+  }
+  parent->children.push_back(OutNode{key, nullptr, {}, false});
+  return &parent->children.back();
+}
+
+OutNode* PathNode(OutNode* root, std::string_view path) {
+  OutNode* cur = root;
+  std::size_t start = 0;
+  for (std::size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', start)) {
+    cur = Child(cur, path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return Child(cur, path.substr(start));
+}
+
+bool AnyPresent(const OutNode& n) {
+  if (n.leaf) return n.leaf->present();
+  for (const OutNode& c : n.children) {
+    if (AnyPresent(c)) return true;
+  }
+  return false;
+}
+
+void AppendNode(std::string* out, const OutNode& n) {
+  out->push_back('{');
+  bool first = true;
+  for (const OutNode& c : n.children) {
+    if (c.leaf && !c.leaf->present()) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    AppendString(out, c.key);
+    out->push_back(':');
+    if (c.leaf) {
+      AppendValue(out, *c.leaf);
+    } else if (c.nullable && !AnyPresent(c)) {
+      *out += "null";
+    } else {
+      AppendNode(out, c);
+    }
+  }
+  out->push_back('}');
+}
+
+std::string CompactJson(const Decision& d) {
+  std::string out;
+  out.reserve(1024);
+  out += "{\"case_id\":";
+  AppendString(&out, d.case_id);
+  OutNode root;
+  root.children.reserve(d.fields.size());
+  for (const auto& [name, v] : d.fields) PathNode(&root, name)->leaf = &v;
+  for (const std::string& g : d.nullable_groups) PathNode(&root, g)->nullable = true;
+  std::string body;
+  AppendNode(&body, root);
+  if (body.size() > 2) {
+    out.push_back(',');
+    out.append(body, 1, body.size() - 2);
+  }
+  out += ",\"script\":{\"locale\":";
+  AppendString(&out, d.script_locale);
+  out += ",\"text\":";
+  AppendString(&out, d.script_text);
+  out += "},\"matched_rules\":[";
+  for (std::size_t i = 0; i < d.matched_rules.size(); ++i) {
+    if (i) out.push_back(',');
+    AppendString(&out, d.matched_rules[i]);
+  }
+  out += "],\"policy\":{\"name\":";
+  AppendString(&out, d.policy_name);
+  out += ",\"version\":";
+  AppendString(&out, d.policy_version);
+  out += ",\"digest\":";
+  AppendString(&out, d.policy_digest);
+  out += "}}";
+  return out;
+}
+
+}  // namespace
+
 std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
+  if (indent < 0 && !include_trace && d.ok()) return CompactJson(d);
   ojson j;
   j["case_id"] = d.case_id;
   if (!d.ok()) {

@@ -414,3 +414,45 @@ stages:
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(decision_json)
+
+// The one-line writer (used for batches) and the indented one must say the
+// same thing, escapes and all.
+BOOST_AUTO_TEST_CASE(compact_and_indented_forms_agree) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1", locales: [en]}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then: {resolution: escalate, escalation.to: "'sup\"er\\\\visor\\n\\t\\u0001'"}
+        script:
+          en: "Quote \" backslash \\ newline \n tab \t {item.name}"
+)");
+  Decision d = DecideJson(*p, R"({"item": {"name": "壶 \u00e9 \ud83d\ude00"}})");
+  BOOST_TEST_REQUIRE(d.ok());
+  std::string compact = aftersales::DecisionToJson(d);
+  std::string indented = aftersales::DecisionToJson(d, false, 2);
+  BOOST_TEST(compact.find('\n') == std::string::npos);
+  // Same content: strip the indentation of the indented form outside strings.
+  std::string squeezed;
+  bool in_string = false;
+  for (std::size_t i = 0; i < indented.size(); ++i) {
+    char c = indented[i];
+    if (in_string) {
+      squeezed += c;
+      if (c == '\\') squeezed += indented[++i];
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+      squeezed += c;
+    } else if (c != ' ' && c != '\n') {
+      squeezed += c;
+    }
+  }
+  BOOST_TEST(compact == squeezed);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
