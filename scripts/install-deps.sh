@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config ccache python3 tzdata
-  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libre2-dev libssl-dev
+  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev libre2-dev libssl-dev
   libcctz-dev libcli11-dev libboost-test-dev libbenchmark-dev
 )
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "common/time.h"
 #include "policy/yaml_reader.h"
@@ -13,32 +13,11 @@
 namespace aftersales::internal {
 namespace {
 
-// ordered_json keeps the document order, so errors are reported in it.
-using json = nlohmann::ordered_json;
 using TK = Type::Kind;
 
 std::string TypeName(const FieldDecl& d) {
   if (d.money) return "money (integer minor units)";
   return d.type->ToString();
-}
-
-std::string Shown(const json& j) {
-  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
-  return s;
-}
-
-std::string JsonKind(const json& j) {
-  switch (j.type()) {
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "bool";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::array: return "list";
-    case json::value_t::object: return "object";
-    default: return "null";
-  }
 }
 
 bool EnumCheck(const Type& t, const std::string& s, std::string* why) {
@@ -84,84 +63,6 @@ bool StringTyped(const Type& t, const std::string& s, Value* out, std::string* w
   }
 }
 
-bool FromJson(const Type& t, const FieldDecl& decl, const json& j, Value* out, std::string* why, int depth) {
-  if (depth > 64) {
-    *why = "nested too deeply";
-    return false;
-  }
-  auto mismatch = [&] {
-    if (why->empty()) *why = "expected " + (depth == 0 ? TypeName(decl) : t.ToString()) + ", got " + JsonKind(j) + " " + Shown(j);
-    return false;
-  };
-  switch (t.kind()) {
-    case TK::kBool:
-      if (!j.is_boolean()) return mismatch();
-      *out = Value::Bool(j.get<bool>());
-      return true;
-    case TK::kInt:
-      if (j.is_number_integer() && !j.is_number_unsigned()) {
-        *out = Value::Int(j.get<std::int64_t>());
-        return true;
-      }
-      if (j.is_number_unsigned()) {
-        if (j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-          *why = "integer out of range: " + Shown(j);
-          return false;
-        }
-        *out = Value::Int(static_cast<std::int64_t>(j.get<std::uint64_t>()));
-        return true;
-      }
-      if (j.is_number_float()) {
-        *why = "expected " + TypeName(decl) + ", got the fraction " + Shown(j);
-        return false;
-      }
-      return mismatch();
-    case TK::kUint:
-      if (j.is_number_unsigned()) {
-        *out = Value::Uint(j.get<std::uint64_t>());
-        return true;
-      }
-      if (j.is_number_integer() && j.get<std::int64_t>() >= 0) {
-        *out = Value::Uint(static_cast<std::uint64_t>(j.get<std::int64_t>()));
-        return true;
-      }
-      return mismatch();
-    case TK::kDouble:
-      if (!j.is_number()) return mismatch();
-      if (!std::isfinite(j.get<double>())) return mismatch();
-      *out = Value::Double(j.get<double>());
-      return true;
-    case TK::kString:
-    case TK::kEnum:
-    case TK::kTimestamp:
-    case TK::kDuration:
-      if (!j.is_string()) return mismatch();
-      return StringTyped(t, j.get<std::string>(), out, why) || mismatch();
-    case TK::kList: {
-      if (!j.is_array()) return mismatch();
-      Value::List items;
-      for (const json& e : j) {
-        Value v;
-        if (!FromJson(*t.elem(), decl, e, &v, why, depth + 1)) return false;
-        items.push_back(std::move(v));
-      }
-      *out = Value::ListOf(std::move(items));
-      return true;
-    }
-    case TK::kDyn: {
-      if (j.is_string()) *out = Value::String(j.get<std::string>());
-      else if (j.is_boolean()) *out = Value::Bool(j.get<bool>());
-      else if (j.is_number_integer() && !j.is_number_unsigned()) *out = Value::Int(j.get<std::int64_t>());
-      else if (j.is_number_unsigned()) *out = Value::Uint(j.get<std::uint64_t>());
-      else if (j.is_number_float()) *out = Value::Double(j.get<double>());
-      else return mismatch();
-      return true;
-    }
-    default:
-      return mismatch();
-  }
-}
-
 // Nesting depth of a JSON text, counted before parsing so that no parser
 // recursion or allocation is spent on a hostile document.
 int JsonDepth(std::string_view s) {
@@ -183,32 +84,173 @@ int JsonDepth(std::string_view s) {
   return max_depth;
 }
 
-class JsonWalker {
+// ---- JSON, with simdjson's on-demand parser --------------------------------
+
+namespace sj = simdjson::ondemand;
+
+std::string Trimmed(std::string_view raw) {
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' ||
+                          raw.back() == ',' || raw.back() == '}' || raw.back() == ']')) {
+    raw.remove_suffix(1);
+  }
+  std::string s(raw);
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+const char* JsonTypeName(sj::json_type t) {
+  switch (t) {
+    case sj::json_type::array: return "list";
+    case sj::json_type::object: return "object";
+    case sj::json_type::number: return "number";
+    case sj::json_type::string: return "string";
+    case sj::json_type::boolean: return "bool";
+    case sj::json_type::null: return "null";
+  }
+  return "value";
+}
+
+class JsonFactReader {
  public:
-  JsonWalker(const Schema& schema, FactsData* out) : schema_(schema), out_(out) {}
-  void Walk(const json& obj, const std::string& prefix) {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-      auto found = schema_.fact_index.find(path);
-      if (found != schema_.fact_index.end()) {
-        const FieldDecl& decl = schema_.facts[found->second];
-        if (it.value().is_null()) continue;  // null is absent
-        Value v;
-        std::string why;
-        if (FromJson(*decl.type, decl, it.value(), &v, &why, 0)) {
-          out_->slots[decl.slot] = std::move(v);
-        } else {
-          errors.push_back(path + ": " + why);
+  JsonFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
+      : schema_(schema), keys_(keys), out_(out) {}
+
+  // Walks an object whose keys continue the path at `node`.
+  simdjson::error_code Walk(sj::object obj, int node, const std::string& prefix) {
+    for (auto field : obj) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      sj::value v;
+      if (auto e = field.value().get(v)) return e;
+      int child = keys_.Child(node, key);
+      if (child < 0) continue;  // undeclared: ignored (and skipped unparsed)
+      const FactKeyTree::Node& n = keys_.nodes[static_cast<std::size_t>(child)];
+      if (n.slot >= 0) {
+        if (auto e = ReadFact(schema_.facts[static_cast<std::size_t>(n.slot)], v)) return e;
+      } else {
+        sj::json_type t;
+        if (auto e = v.type().get(t)) return e;
+        if (t != sj::json_type::object) continue;
+        sj::object inner;
+        if (auto e = v.get_object().get(inner)) return e;
+        if (auto e = Walk(inner, child, prefix.empty() ? std::string(key) : prefix + "." + std::string(key))) {
+          return e;
         }
-      } else if (it.value().is_object()) {
-        Walk(it.value(), path);
       }
     }
+    return simdjson::SUCCESS;
   }
+
   std::vector<std::string> errors;
 
  private:
+  simdjson::error_code ReadFact(const FieldDecl& decl, sj::value& v) {
+    bool is_null = false;
+    if (auto e = v.is_null().get(is_null)) return e;
+    if (is_null) return simdjson::SUCCESS;  // null is absent
+    Value out;
+    std::string why;
+    auto e = Convert(*decl.type, decl, v, &out, &why, 0);
+    if (e) return e;
+    if (why.empty()) {
+      out_->slots[decl.slot] = std::move(out);
+    } else {
+      errors.push_back(decl.name + ": " + why);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // Sets `why` (and returns SUCCESS) when the value does not fit; returns an
+  // error code only when the JSON itself is broken.
+  simdjson::error_code Convert(const Type& t, const FieldDecl& decl, sj::value& v, Value* out, std::string* why,
+                               int depth) {
+    using TK = Type::Kind;
+    sj::json_type jt;
+    if (auto e = v.type().get(jt)) return e;
+    auto mismatch = [&]() -> simdjson::error_code {
+      std::string shown;
+      if (jt != sj::json_type::array && jt != sj::json_type::object) {
+        shown = " " + Trimmed(v.raw_json_token());
+      }
+      *why = "expected " + (depth == 0 ? TypeName(decl) : t.ToString()) + ", got " +
+             (jt == sj::json_type::number ? "integer" : JsonTypeName(jt)) + shown;
+      return simdjson::SUCCESS;
+    };
+    switch (t.kind()) {
+      case TK::kBool: {
+        if (jt != sj::json_type::boolean) return mismatch();
+        bool b;
+        if (auto e = v.get_bool().get(b)) return e;
+        *out = Value::Bool(b);
+        return simdjson::SUCCESS;
+      }
+      case TK::kInt:
+      case TK::kUint: {
+        if (jt != sj::json_type::number) return mismatch();
+        sj::number_type nt;
+        if (auto e = v.get_number_type().get(nt)) return e;
+        if (nt == sj::number_type::floating_point_number) {
+          *why = "expected " + TypeName(decl) + ", got the fraction " + Trimmed(v.raw_json_token());
+          return simdjson::SUCCESS;
+        }
+        if (t.kind() == TK::kInt) {
+          std::int64_t i;
+          if (v.get_int64().get(i)) {
+            *why = "integer out of range: " + Trimmed(v.raw_json_token());
+            return simdjson::SUCCESS;
+          }
+          *out = Value::Int(i);
+        } else {
+          std::uint64_t u;
+          if (v.get_uint64().get(u)) return mismatch();
+          *out = Value::Uint(u);
+        }
+        return simdjson::SUCCESS;
+      }
+      case TK::kDouble: {
+        if (jt != sj::json_type::number) return mismatch();
+        double d;
+        if (v.get_double().get(d)) return mismatch();
+        *out = Value::Double(d);
+        return simdjson::SUCCESS;
+      }
+      case TK::kString:
+      case TK::kEnum:
+      case TK::kTimestamp:
+      case TK::kDuration: {
+        if (jt != sj::json_type::string) return mismatch();
+        std::string_view sv;
+        if (auto e = v.get_string().get(sv)) return e;
+        if (!StringTyped(t, std::string(sv), out, why) && why->empty()) return mismatch();
+        return simdjson::SUCCESS;
+      }
+      case TK::kList: {
+        if (jt != sj::json_type::array) return mismatch();
+        if (depth > 8) {
+          *why = "nested too deeply";
+          return simdjson::SUCCESS;
+        }
+        sj::array arr;
+        if (auto e = v.get_array().get(arr)) return e;
+        Value::List items;
+        for (auto item : arr) {
+          sj::value iv;
+          if (auto e = item.get(iv)) return e;
+          Value x;
+          if (auto e = Convert(*t.elem(), decl, iv, &x, why, depth + 1)) return e;
+          if (!why->empty()) return simdjson::SUCCESS;
+          items.push_back(std::move(x));
+        }
+        *out = Value::ListOf(std::move(items));
+        return simdjson::SUCCESS;
+      }
+      default:
+        return mismatch();
+    }
+  }
+
   const Schema& schema_;
+  const FactKeyTree& keys_;
   FactsData* out_;
 };
 
@@ -314,7 +356,56 @@ bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Valu
   }
 }
 
-Status ReadJsonFacts(std::string_view text, const Schema& schema, const Limits& limits, FactsData* out) {
+int FactKeyTree::Child(int node, std::string_view key) const {
+  // Dotted keys ("order.id") walk several levels at once.
+  int cur = node;
+  std::size_t start = 0;
+  while (cur >= 0) {
+    std::size_t dot = key.find('.', start);
+    std::string_view part = key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    int next = -1;
+    for (const auto& [k, idx] : nodes[static_cast<std::size_t>(cur)].children) {
+      if (k == part) {
+        next = idx;
+        break;
+      }
+    }
+    cur = next;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return cur;
+}
+
+FactKeyTree BuildFactKeyTree(const Schema& schema) {
+  FactKeyTree tree;
+  tree.nodes.emplace_back();
+  for (const FieldDecl& f : schema.facts) {
+    int cur = 0;
+    std::size_t start = 0;
+    while (true) {
+      std::size_t dot = f.name.find('.', start);
+      std::string part = f.name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      int next = -1;
+      for (const auto& [k, idx] : tree.nodes[static_cast<std::size_t>(cur)].children) {
+        if (k == part) next = idx;
+      }
+      if (next < 0) {
+        next = static_cast<int>(tree.nodes.size());
+        tree.nodes[static_cast<std::size_t>(cur)].children.emplace_back(part, next);
+        tree.nodes.emplace_back();
+      }
+      cur = next;
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    tree.nodes[static_cast<std::size_t>(cur)].slot = static_cast<int>(f.slot);
+  }
+  return tree;
+}
+
+Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyTree& keys, const Limits& limits,
+                     FactsData* out) {
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(limits.max_case_bytes));
@@ -322,24 +413,25 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const Limits& 
   if (JsonDepth(text) > limits.max_case_depth) {
     return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) + " deep");
   }
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    // Parse again with exceptions for the position and reason of the error.
-    try {
-      json again = json::parse(text);
-      (void)again;
-    } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      auto pos = what.find("syntax error");
-      return Status::InvalidArgument("not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-    } catch (...) {
-    }
-    return Status::InvalidArgument("not valid JSON");
+  thread_local sj::parser parser;
+  simdjson::padded_string padded(text);
+  sj::document doc;
+  sj::object root;
+  auto bad = [](simdjson::error_code e) {
+    return Status::InvalidArgument(std::string("not valid JSON: ") + simdjson::error_message(e));
+  };
+  if (auto e = parser.iterate(padded).get(doc)) return bad(e);
+  sj::json_type top;
+  if (auto e = doc.type().get(top)) return bad(e);
+  if (top != sj::json_type::object) return Status::InvalidArgument("a case must be a JSON object");
+  if (auto e = doc.get_object().get(root)) return bad(e);
+  JsonFactReader reader(schema, keys, out);
+  if (auto e = reader.Walk(root, 0, "")) return bad(e);
+  const char* trailing = nullptr;
+  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
+    return Status::InvalidArgument("not valid JSON: content after the case object");
   }
-  if (!doc.is_object()) return Status::InvalidArgument("a case must be a JSON object");
-  JsonWalker walker(schema, out);
-  walker.Walk(doc, "");
-  if (!walker.errors.empty()) return Errors(walker.errors);
+  if (!reader.errors.empty()) return Errors(reader.errors);
   return Status::Ok();
 }
 

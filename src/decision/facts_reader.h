@@ -9,6 +9,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "aftersales/options.h"
 #include "aftersales/status.h"
@@ -16,7 +18,21 @@
 
 namespace aftersales::internal {
 
-Status ReadJsonFacts(std::string_view json, const Schema& schema, const Limits& limits, FactsData* out);
+// The declared fact names as a tree of their dotted parts ("order" ->
+// "id"), built once per policy so that reading a case walks the document's
+// keys without building path strings or hashing them.
+struct FactKeyTree {
+  struct Node {
+    int slot = -1;  // fact slot, or -1 for a group
+    std::vector<std::pair<std::string, int>> children;  // key -> node index
+  };
+  std::vector<Node> nodes;  // nodes[0] is the root
+  int Child(int node, std::string_view key) const;
+};
+FactKeyTree BuildFactKeyTree(const Schema& schema);
+
+Status ReadJsonFacts(std::string_view json, const Schema& schema, const FactKeyTree& keys,
+                     const Limits& limits, FactsData* out);
 Status ReadYamlFacts(std::string_view yaml, const Schema& schema, const Limits& limits, FactsData* out);
 
 // Converts one scalar given as text (from YAML or a builder) to the fact's

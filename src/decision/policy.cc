@@ -170,6 +170,11 @@ Facts FactsBuilder::Build() const { return PolicyImpl::MakeFacts(std::make_uniqu
 
 namespace internal {
 
+PolicyImpl::PolicyImpl(PolicyModel model)
+    : model_(std::move(model)), keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))) {}
+
+PolicyImpl::~PolicyImpl() = default;
+
 std::unique_ptr<FactsData> PolicyImpl::NewFactsData() const {
   auto data = std::make_unique<FactsData>();
   data->owner = this;
@@ -195,7 +200,7 @@ Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_vie
 Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view source_name) const {
   try {
     auto data = NewFactsData();
-    Status st = ReadJsonFacts(json, model_.schema, model_.limits, data.get());
+    Status st = ReadJsonFacts(json, model_.schema, *keys_, model_.limits, data.get());
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());

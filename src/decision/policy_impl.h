@@ -23,9 +23,12 @@ struct FactsData {
   std::vector<Value> slots;
 };
 
+struct FactKeyTree;
+
 class PolicyImpl {
  public:
-  explicit PolicyImpl(PolicyModel model) : model_(std::move(model)) {}
+  explicit PolicyImpl(PolicyModel model);
+  ~PolicyImpl();
 
   const PolicyModel& model() const { return model_; }
 
@@ -40,6 +43,7 @@ class PolicyImpl {
 
  private:
   PolicyModel model_;
+  std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
 };
 
 }  // namespace aftersales::internal
