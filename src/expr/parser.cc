@@ -29,7 +29,9 @@ class Parser {
   ParseResult Run() {
     ParseResult r;
     ExprPtr e = Expression();
-    if (ok_ && Peek().kind != K::kEnd) {
+    if (ok_ && Peek().kind == K::kError) {
+      Fail(Peek().offset, Peek().text);
+    } else if (ok_ && Peek().kind != K::kEnd) {
       Fail(Peek().offset, "unexpected " + Describe(Peek()));
     }
     if (ok_) r.expr = std::move(e);
