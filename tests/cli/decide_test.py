@@ -83,7 +83,7 @@ def main():
     d = json.loads(out)
     trace = d.get("trace", [])
     expect("explain has a trace", len(trace) > 5, trace)
-    first = trace[0] if trace else {}
+    first = next((t for t in trace if t.get("rule") == "safety_hazard"), {})
     expect("trace says why safety_hazard did not match",
            first.get("rule") == "safety_hazard" and first.get("outcome") == "not_matched" and
            "item.safety_hazard" in first.get("detail", "") and first.get("at", "").startswith("rules/policy.yaml:"),
