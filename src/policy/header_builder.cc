@@ -99,7 +99,7 @@ void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model)
   model->locales = DefaultLocales();
   if (!ctx.ExpectMap(section, what)) return;
   ctx.CheckKeys(section,
-                {"name", "version", "description", "locales", "default_locale",
+                {"name", "version", "extends", "description", "locales", "default_locale",
                  "fallback_locale", "default_timezone", "case_id_fact", "locale_fact",
                  "timezone_fact"},
                 what);
@@ -110,6 +110,10 @@ void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model)
     if (const std::string* v = ctx.ExpectScalar(*version, "the policy's 'version'")) {
       model->version = *v;
     }
+  }
+  if (const YamlNode* e = section.Find("extends")) {
+    // Resolved by the loader; here only its shape is checked.
+    ctx.ExpectScalar(*e, "the policy's 'extends'");
   }
   if (const YamlNode* d = section.Find("description")) {
     if (d->IsScalar()) {

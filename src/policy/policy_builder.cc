@@ -1,6 +1,8 @@
 #include "policy/policy_builder.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <utility>
 
 #include "policy/build_context.h"
@@ -56,7 +58,156 @@ struct ReadFile {
   std::string name;
   std::string_view text;
   YamlNode root;
+  int layer = 0;
 };
+
+// ---- Layers: a policy that extends a base -------------------------------
+
+// The scalar id of a stage, rule or invariant map; nullptr when it has none.
+const std::string* IdOf(const YamlNode& node) {
+  if (!node.IsMap()) return nullptr;
+  const YamlNode* id = node.Find("id");
+  if (id == nullptr || !id->IsScalar() || id->value.empty()) return nullptr;
+  return &id->value;
+}
+
+// Sets `key` of a map node to `value`, replacing an entry with that key.
+void SetEntry(YamlNode* map, const YamlNode& key, const YamlNode& value) {
+  for (auto& [k, v] : map->entries) {
+    if (k.IsScalar() && k.value == key.value) {
+      v = value;
+      return;
+    }
+  }
+  map->entries.emplace_back(key, value);
+}
+
+// Items of the sequences in `sections`; sections that are not sequences go
+// to `other` untouched, so that BuildStages/BuildInvariants report them.
+std::vector<YamlNode> Flatten(const std::vector<const YamlNode*>& sections,
+                              std::vector<const YamlNode*>* other) {
+  std::vector<YamlNode> items;
+  for (const YamlNode* section : sections) {
+    if (!section->IsSequence()) {
+      other->push_back(section);
+      continue;
+    }
+    for (const YamlNode& item : section->items) items.push_back(item);
+  }
+  return items;
+}
+
+// Puts the items of an overlay list (rules of one stage, or invariants) over
+// the base list: an item whose id is in the base replaces it in place, any
+// other item is appended. An id the overlay repeats is appended again, so the
+// usual duplicate check reports it.
+void OverlayById(std::vector<YamlNode>* base, const std::vector<YamlNode>& overlay) {
+  std::vector<std::string> replaced;
+  for (const YamlNode& item : overlay) {
+    const std::string* id = IdOf(item);
+    bool done = false;
+    if (id != nullptr &&
+        std::find(replaced.begin(), replaced.end(), *id) == replaced.end()) {
+      for (YamlNode& b : *base) {
+        const std::string* bid = IdOf(b);
+        if (bid != nullptr && *bid == *id) {
+          b = item;
+          replaced.push_back(*id);
+          done = true;
+          break;
+        }
+      }
+    }
+    if (!done) base->push_back(item);
+  }
+}
+
+// Stages of an overlay over its base: a stage with a base stage's id merges
+// into it (its rules by id, its other keys replacing the base's); a rule id
+// the base has in another stage is an error; other stages are appended.
+void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& overlay,
+                   BuildContext& ctx) {
+  for (const YamlNode& stage : overlay) {
+    const std::string* sid = IdOf(stage);
+    YamlNode* target = nullptr;
+    if (sid != nullptr) {
+      for (YamlNode& b : *base) {
+        const std::string* bid = IdOf(b);
+        if (bid != nullptr && *bid == *sid) target = &b;
+      }
+    }
+    if (target == nullptr) {
+      base->push_back(stage);
+      continue;
+    }
+    const YamlNode* over_rules = stage.Find("rules");
+    const YamlNode* base_rules = target->Find("rules");
+    std::vector<YamlNode> rules;
+    if (base_rules != nullptr && base_rules->IsSequence()) rules = base_rules->items;
+    if (over_rules != nullptr && over_rules->IsSequence()) {
+      std::vector<YamlNode> mine;
+      for (const YamlNode& rule : over_rules->items) {
+        const std::string* rid = IdOf(rule);
+        const YamlNode* elsewhere = nullptr;
+        std::string elsewhere_stage;
+        if (rid != nullptr) {
+          for (const YamlNode& other : *base) {
+            if (&other == target) continue;
+            const YamlNode* other_rules = other.Find("rules");
+            if (other_rules == nullptr || !other_rules->IsSequence()) continue;
+            for (const YamlNode& r : other_rules->items) {
+              const std::string* oid = IdOf(r);
+              if (oid != nullptr && *oid == *rid) {
+                elsewhere = &r;
+                const std::string* name = IdOf(other);
+                elsewhere_stage = name ? *name : "";
+              }
+            }
+          }
+        }
+        if (elsewhere != nullptr) {
+          ctx.Error("schema.duplicate",
+                    "rule '" + *rid + "' is in stage '" + elsewhere_stage +
+                        "' of the base policy (first at " + FormatPlace(elsewhere->location) +
+                        "); an overlay replaces a rule within its own stage",
+                    rule.Find("id")->location);
+          continue;
+        }
+        mine.push_back(rule);
+      }
+      OverlayById(&rules, mine);
+    }
+    YamlNode merged = *target;
+    for (const auto& [key, value] : stage.entries) {
+      if (!key.IsScalar() || key.value == "id") continue;
+      if (key.value == "rules" && value.IsSequence()) continue;
+      SetEntry(&merged, key, value);
+    }
+    if (base_rules != nullptr && base_rules->IsSequence()) {
+      YamlNode seq = *base_rules;
+      seq.items = std::move(rules);
+      YamlNode key;
+      key.kind = YamlNode::Kind::kScalar;
+      key.value = "rules";
+      SetEntry(&merged, key, seq);
+    }
+    *target = std::move(merged);
+  }
+}
+
+// The 'policy' section of an overlay over its base's: the overlay's keys
+// win; name, version, description and extends are the overlay's alone.
+YamlNode OverlayHeader(const YamlNode& base, const YamlNode& overlay) {
+  if (!base.IsMap() || !overlay.IsMap()) return overlay;
+  YamlNode merged = overlay;
+  for (const auto& [key, value] : base.entries) {
+    if (!key.IsScalar()) continue;
+    const std::string& k = key.value;
+    if (k == "name" || k == "version" || k == "description" || k == "extends") continue;
+    if (overlay.Find(k) == nullptr) merged.entries.emplace_back(key, value);
+  }
+  return merged;
+}
 
 // Warns about required decision fields that nothing can ever set.
 void CheckRequiredFields(const Sections& sections, BuildContext& ctx, const PolicyModel& model) {
@@ -126,7 +277,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
       unreadable = true;
       continue;
     }
-    files.push_back(ReadFile{source.file_name, source.text, std::move(*doc.root)});
+    files.push_back(ReadFile{source.file_name, source.text, std::move(*doc.root), source.layer});
   }
   if (!unreadable && empty_files == files.size()) {
     SourceLocation where{sources.front().file_name, 1, 1};
@@ -151,9 +302,70 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
   }
 
   // 2. Sections, and the built-in schema when the policy declares none.
+  // A policy in layers (an overlay over its base) merges them here: schema
+  // sections add up, the header, stages and invariants overlay by id.
   Sections sections;
+  std::deque<YamlNode> merged_nodes;  // owns what the merge builds
+  std::map<int, Sections> layers;
   for (const ReadFile& f : files) {
-    if (f.root.IsMap()) CollectSections(f.root, ctx, &sections);
+    if (f.root.IsMap()) CollectSections(f.root, ctx, &layers[f.layer]);
+  }
+  std::vector<const YamlNode*> deepest_policy;
+  if (!layers.empty()) deepest_policy = layers.begin()->second.policy;
+  if (layers.size() <= 1) {
+    if (!layers.empty()) sections = std::move(layers.begin()->second);
+  } else {
+    const YamlNode* header = nullptr;
+    std::vector<YamlNode> stages, invariants;
+    bool first = true;
+    for (auto& [layer, ls] : layers) {
+      for (const YamlNode* n : ls.schema.enums) sections.schema.enums.push_back(n);
+      for (const YamlNode* n : ls.schema.facts) sections.schema.facts.push_back(n);
+      for (const YamlNode* n : ls.schema.decisions) sections.schema.decisions.push_back(n);
+      if (!ls.policy.empty()) {
+        header = header == nullptr
+                     ? ls.policy.front()
+                     : &merged_nodes.emplace_back(OverlayHeader(*header, *ls.policy.front()));
+      }
+      std::vector<YamlNode> layer_stages = Flatten(ls.stages, &sections.stages);
+      std::vector<YamlNode> layer_invariants = Flatten(ls.invariants, &sections.invariants);
+      if (first) {
+        stages = std::move(layer_stages);
+        invariants = std::move(layer_invariants);
+        first = false;
+      } else {
+        OverlayStages(&stages, layer_stages, ctx);
+        OverlayById(&invariants, layer_invariants);
+      }
+    }
+    if (header != nullptr) sections.policy.push_back(header);
+    YamlNode stage_seq;
+    stage_seq.kind = YamlNode::Kind::kSequence;
+    stage_seq.items = std::move(stages);
+    if (!stage_seq.items.empty()) {
+      stage_seq.location = stage_seq.items.front().location;
+      sections.stages.insert(sections.stages.begin(), &merged_nodes.emplace_back(stage_seq));
+    }
+    YamlNode inv_seq;
+    inv_seq.kind = YamlNode::Kind::kSequence;
+    inv_seq.items = std::move(invariants);
+    if (!inv_seq.items.empty()) {
+      inv_seq.location = inv_seq.items.front().location;
+      sections.invariants.insert(sections.invariants.begin(),
+                                 &merged_nodes.emplace_back(inv_seq));
+    }
+  }
+  // An 'extends' left in the deepest layer was never resolved: only the
+  // loader reading from disk resolves it.
+  {
+    for (const YamlNode* p : deepest_policy) {
+      if (const YamlNode* e = p->IsMap() ? p->Find("extends") : nullptr) {
+        ctx.Error("policy.extends",
+                  "'extends' names a base policy, which is only read when the policy is "
+                  "loaded from a path",
+                  e->location);
+      }
+    }
   }
   std::optional<YamlNode> builtin_root;
   if (sections.schema.enums.empty() && sections.schema.facts.empty() &&
@@ -195,11 +407,12 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
     CheckRequiredFields(sections, ctx, model);
   }
 
-  // 4. Digest of the content, files in name order.
+  // 4. Digest of the content, files in name order (base layers first).
   std::vector<const ReadFile*> by_name;
   for (const ReadFile& f : files) by_name.push_back(&f);
-  std::stable_sort(by_name.begin(), by_name.end(),
-                   [](const ReadFile* a, const ReadFile* b) { return a->name < b->name; });
+  std::stable_sort(by_name.begin(), by_name.end(), [](const ReadFile* a, const ReadFile* b) {
+    return a->layer != b->layer ? a->layer < b->layer : a->name < b->name;
+  });
   std::vector<const YamlNode*> documents;
   for (const ReadFile* f : by_name) documents.push_back(&f->root);
   if (builtin_root) documents.push_back(&*builtin_root);

@@ -19,6 +19,11 @@ namespace aftersales::internal {
 struct PolicySource {
   std::string file_name;  // as it appears in locations
   std::string text;
+  // 0 for a policy on its own. A policy that `extends` a base is built from
+  // several layers: the deepest base is 0, each overlay one more; rules,
+  // stages and invariants of a higher layer replace those of a lower one by
+  // id (see docs/policy-language.md, "Extending a policy").
+  int layer = 0;
 };
 
 struct BuildResult {
