@@ -261,7 +261,18 @@ class Decider {
     const TimeZone* zone = nullptr;
     if (m_.timezone_fact && facts_.slots[*m_.timezone_fact].kind() == Value::Kind::kString) {
       const std::string& name = facts_.slots[*m_.timezone_fact].string_value();
-      zone = FindTimeZone(name);
+      // Most cases name the same zone: remember the last one per thread.
+      thread_local std::string last_name;
+      thread_local const TimeZone* last_zone = nullptr;
+      if (last_zone && name == last_name) {
+        zone = last_zone;
+      } else {
+        zone = FindTimeZone(name);
+        if (zone) {
+          last_name = name;
+          last_zone = zone;
+        }
+      }
       if (!zone) {
         Error("unknown time zone '" + name + "' in the case", "", "", {});
         return;

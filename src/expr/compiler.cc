@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -246,7 +247,16 @@ class Compiler {
       elems.push_back(std::move(c.node));
     }
     if (!ok) return {nullptr, Type::Error()};
-    return {MakeList(std::move(elems)), Type::List(!elem || mixed ? Type::Dyn() : elem)};
+    TypePtr type = Type::List(!elem || mixed ? Type::Dyn() : elem);
+    // A list of literals (['defect', 'malfunction']) is built once, here.
+    bool constant = true;
+    for (const ExprPtr& a : e.args) constant = constant && a->kind == Expr::Kind::kLiteral;
+    if (constant) {
+      Value::List values;
+      for (const ExprPtr& a : e.args) values.push_back(a->literal);
+      return {MakeConst(Value::ListOf(std::move(values))), type};
+    }
+    return {MakeList(std::move(elems)), type};
   }
 
   Checked MapLiteral(const Expr& e) {
@@ -424,6 +434,30 @@ class Compiler {
     }
     BuiltinData data;
     if (!PrepareData(e, &data)) return {nullptr, Type::Error()};
+    // Comparisons with a constant skip the general call path.
+    auto literal = [&](std::size_t i) -> const Value* {
+      const Expr& a = *e.args[i];
+      if (a.kind == Expr::Kind::kLiteral) return &a.literal;
+      return nullptr;
+    };
+    auto constant_list = [&](std::size_t i) -> std::optional<Value> {
+      const Expr& a = *e.args[i];
+      if (a.kind != Expr::Kind::kList) return std::nullopt;
+      Value::List items;
+      for (const ExprPtr& x : a.args) {
+        if (x->kind != Expr::Kind::kLiteral) return std::nullopt;
+        items.push_back(x->literal);
+      }
+      return Value::ListOf(std::move(items));
+    };
+    if (fn == "_==_" || fn == "_!=_") {
+      bool negate = fn == "_!=_";
+      if (const Value* c = literal(1)) return {MakeEqConst(std::move(nodes[0]), *c, negate), result};
+      if (const Value* c = literal(0)) return {MakeEqConst(std::move(nodes[1]), *c, negate), result};
+    }
+    if (fn == "@in") {
+      if (auto list = constant_list(1)) return {MakeInConstList(std::move(nodes[0]), std::move(*list)), result};
+    }
     return {MakeCall(impl, std::move(nodes), std::move(data)), result};
   }
 

@@ -18,6 +18,10 @@ class ConstNode final : public Node {
     AFTERSALES_STEP(f);
     return v_;
   }
+  const Value* Peek(Frame& f) const override {
+    --f.ctx->steps_left;
+    return &v_;
+  }
 
  private:
   Value v_;
@@ -37,6 +41,12 @@ class VarNode final : public Node {
     const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
     if (v.is_absent()) return absent_;
     return v;
+  }
+  const Value* Peek(Frame& f) const override {
+    --f.ctx->steps_left;
+    if (ref_.space >= f.ctx->num_spaces || f.ctx->spaces[ref_.space] == nullptr) return &absent_;
+    const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
+    return v.is_absent() ? &absent_ : &v;
   }
 
  private:
@@ -225,6 +235,58 @@ class MapNode final : public Node {
   std::vector<NodePtr> keys_, values_;
 };
 
+// Evaluates `operand` by reference where it can, by value otherwise.
+class Operand {
+ public:
+  Operand(const Node& n, Frame& f) {
+    p_ = n.Peek(f);
+    if (!p_) {
+      held_ = n.Eval(f);
+      p_ = &held_;
+    }
+  }
+  const Value& operator*() const { return *p_; }
+
+ private:
+  const Value* p_;
+  Value held_;
+};
+
+class EqConstNode final : public Node {
+ public:
+  EqConstNode(NodePtr operand, Value constant, bool negate)
+      : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Operand v(*operand_, f);
+    if ((*v).is_error()) return *v;
+    return Value::Bool(ValuesEqual(*v, constant_) != negate_);
+  }
+
+ private:
+  NodePtr operand_;
+  Value constant_;
+  bool negate_;
+};
+
+class InConstListNode final : public Node {
+ public:
+  InConstListNode(NodePtr operand, Value list) : operand_(std::move(operand)), list_(std::move(list)) {}
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    Operand v(*operand_, f);
+    if ((*v).is_error()) return *v;
+    for (const Value& e : list_.list_value()) {
+      if (ValuesEqual(e, *v)) return Value::Bool(true);
+    }
+    return Value::Bool(false);
+  }
+
+ private:
+  NodePtr operand_;
+  Value list_;
+};
+
 class ComprehensionNode final : public Node {
  public:
   ComprehensionNode(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body)
@@ -332,6 +394,12 @@ NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data) {
 NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>(std::move(elems)); }
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {
   return std::make_unique<MapNode>(std::move(keys), std::move(values));
+}
+NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate) {
+  return std::make_unique<EqConstNode>(std::move(operand), std::move(constant), negate);
+}
+NodePtr MakeInConstList(NodePtr operand, Value list) {
+  return std::make_unique<InConstListNode>(std::move(operand), std::move(list));
 }
 NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body) {
   return std::make_unique<ComprehensionNode>(kind, local, std::move(range), std::move(filter), std::move(body));

@@ -31,6 +31,9 @@ class Node {
  public:
   virtual ~Node() = default;
   virtual Value Eval(Frame& f) const = 0;
+  // The value without copying it, for nodes that hold or point at one
+  // (constants, present slots); nullptr otherwise. Charges one step.
+  virtual const Value* Peek(Frame& f) const { return nullptr; }
 };
 using NodePtr = std::unique_ptr<const Node>;
 
@@ -58,6 +61,11 @@ NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b);
 NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data = {});
 NodePtr MakeList(std::vector<NodePtr> elems);
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values);
+
+// `operand == constant` (or !=, or `operand in constant-list`) without
+// copying the operand: the most common shape of a rule's condition.
+NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate);
+NodePtr MakeInConstList(NodePtr operand, Value list);
 
 enum class MacroKind { kAll, kExists, kExistsOne, kFilter, kMap };
 // `filter` is the predicate of map(x, p, t) (null otherwise); `body` is the
