@@ -4,6 +4,7 @@
 
 #include "aftersales/batch.h"
 #include "aftersales/decision.h"
+#include "aftersales/diff.h"
 #include "aftersales/export.h"
 #include "aftersales/expression.h"
 #include "aftersales/facts.h"

@@ -40,6 +40,8 @@ class AFTERSALES_EXPORT Policy {
   const std::string& version() const;
   // "sha256:<64 hex>" of the policy's canonical content: same rules, same digest.
   const std::string& digest() const;
+  // The ids of the policy's rules, stage by stage, in order.
+  std::vector<std::string> rule_ids() const;
   // Warnings found while loading (errors make loading fail instead).
   const std::vector<Issue>& warnings() const;
 

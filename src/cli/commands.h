@@ -30,6 +30,15 @@ struct CheckArgs {
 };
 int RunCheck(const CheckArgs& args);
 
+struct DiffArgs {
+  std::string policy;     // the candidate
+  std::string baseline;   // a path, or git:REV for --policy as it was at REV
+  std::string cases_file; // JSON Lines, "-" for stdin
+  std::string report;     // HTML report to write, optional
+  std::string json;       // JSON summary to write, optional
+};
+int RunDiff(const DiffArgs& args);
+
 struct TestArgs {
   std::string policy;
   std::string tests;  // default: <policy folder>/tests

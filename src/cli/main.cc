@@ -52,6 +52,14 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "Load and validate a policy; report every problem");
   check_cmd->add_option("--policy", check.policy, "Policy file or folder")->required();
 
+  DiffArgs diff;
+  CLI::App* diff_cmd = app.add_subcommand("diff", "Decide cases under two policies and report what changes");
+  diff_cmd->add_option("--policy", diff.policy, "The new policy (file or folder)")->required();
+  diff_cmd->add_option("--baseline", diff.baseline, "The old policy: a path, or git:REV for --policy at REV")->required();
+  diff_cmd->add_option("--cases", diff.cases_file, "JSON Lines file of cases, - for stdin")->required();
+  diff_cmd->add_option("--report", diff.report, "Write a self-contained HTML report here");
+  diff_cmd->add_option("--json", diff.json, "Write the JSON summary here");
+
   TestArgs test;
   CLI::App* test_cmd = app.add_subcommand("test", "Run a policy's test cases");
   test_cmd->add_option("--policy", test.policy, "Policy file or folder")->required();
@@ -86,6 +94,7 @@ int main(int argc, char** argv) {
   }
   if (check_cmd->parsed()) return RunCheck(check);
   if (test_cmd->parsed()) return RunTest(test);
+  if (diff_cmd->parsed()) return RunDiff(diff);
   if (expr_cmd->parsed()) return RunExpr(expr);
   return kExitBadInput;
 }

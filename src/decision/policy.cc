@@ -22,6 +22,13 @@ const std::string& Policy::name() const { return impl_->model().name; }
 const std::string& Policy::version() const { return impl_->model().version; }
 const std::string& Policy::digest() const { return impl_->model().digest; }
 const std::vector<Issue>& Policy::warnings() const { return impl_->model().warnings; }
+std::vector<std::string> Policy::rule_ids() const {
+  std::vector<std::string> ids;
+  for (const internal::Stage& stage : impl_->model().stages) {
+    for (const internal::Rule& rule : stage.rules) ids.push_back(rule.id);
+  }
+  return ids;
+}
 
 Result<Facts> Policy::ReadFactsJson(std::string_view json, std::string_view source_name) const {
   return impl_->ReadFactsJson(json, source_name);

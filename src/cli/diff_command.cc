@@ -1,0 +1,141 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "aftersales/aftersales.h"
+#include "commands.h"
+#include "output.h"
+
+namespace aftersales::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out.push_back(c);
+  }
+  return out + "'";
+}
+
+// Runs a command and returns its standard output, or nullopt on failure.
+std::optional<std::string> Capture(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>/dev/null").c_str(), "r"), ::pclose);
+  if (!pipe) return std::nullopt;
+  std::string out;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  int status = ::pclose(pipe.release());
+  if (status != 0) return std::nullopt;
+  return out;
+}
+
+// The policy at `path` as it was at git revision `rev`: its YAML files read
+// with `git show`, loaded from memory.
+LoadResult LoadFromGit(const std::string& path, const std::string& rev) {
+  LoadResult failed;
+  auto fail = [&](std::string message) {
+    Issue i;
+    i.code = "cli.git";
+    i.message = std::move(message);
+    i.location.file = "git:" + rev;
+    failed.issues.push_back(i);
+    return failed;
+  };
+  std::error_code ec;
+  bool is_dir = fs::is_directory(path, ec);
+  fs::path dir = is_dir ? fs::path(path) : fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  auto top = Capture("git -C " + ShellQuote(dir.string()) + " rev-parse --show-toplevel");
+  auto prefix = Capture("git -C " + ShellQuote(dir.string()) + " rev-parse --show-prefix");
+  if (!top || !prefix) return fail(path + " is not inside a git repository");
+  auto trim = [](std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+  };
+  std::string root = trim(*top), rel_dir = trim(*prefix);
+  std::vector<std::string> names;
+  if (is_dir) {
+    auto listing = Capture("git -C " + ShellQuote(root) + " ls-tree --name-only " + ShellQuote(rev) + " -- " +
+                           ShellQuote(rel_dir.empty() ? "." : rel_dir));
+    if (!listing) return fail("cannot list " + path + " at " + rev);
+    std::string line;
+    std::istringstream in(*listing);
+    while (std::getline(in, line)) {
+      if (line.size() > 5 && (line.ends_with(".yaml") || line.ends_with(".yml"))) names.push_back(line);
+    }
+  } else {
+    names.push_back(rel_dir + fs::path(path).filename().string());
+  }
+  if (names.empty()) return fail("no policy files under " + path + " at " + rev);
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& name : names) {
+    auto text = Capture("git -C " + ShellQuote(root) + " show " + ShellQuote(rev + ":" + name));
+    if (!text) return fail("cannot read " + name + " at " + rev);
+    files.emplace_back("git:" + rev + ":" + name, std::move(*text));
+  }
+  return LoadPolicyFromStrings(files);
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int RunDiff(const DiffArgs& args) {
+  LoadResult candidate = LoadPolicy(args.policy);
+  for (const Issue& issue : candidate.issues) PrintError(issue.ToString());
+  LoadResult baseline = args.baseline.rfind("git:", 0) == 0 ? LoadFromGit(args.policy, args.baseline.substr(4))
+                                                            : LoadPolicy(args.baseline);
+  for (const Issue& issue : baseline.issues) PrintError(issue.ToString());
+  if (!candidate.ok() || !baseline.ok()) return kExitBadInput;
+
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (args.cases_file != "-") {
+    file.open(args.cases_file, std::ios::binary);
+    if (!file) {
+      PrintError(args.cases_file + ": cannot open");
+      return kExitBadInput;
+    }
+    in = &file;
+  }
+  DiffOptions options;
+  options.source_name = args.cases_file;
+  DiffReport report = DiffPolicies(*baseline.policy, *candidate.policy, *in, options);
+  if (!args.json.empty() && !WriteFile(args.json, DiffReportToJson(report))) {
+    PrintError(args.json + ": cannot write");
+    return kExitBadInput;
+  }
+  if (!args.report.empty() && !WriteFile(args.report, DiffReportToHtml(report))) {
+    PrintError(args.report + ": cannot write");
+    return kExitBadInput;
+  }
+  std::string out = fmt::format(
+      "{} cases: {} decisions changed; {} unreadable; {} failed under the candidate ({} under the baseline)\n"
+      "refunds {} -> {} ({:+}), merchant freight {} -> {} ({:+}) (cents)\n",
+      report.cases, report.changed, report.unreadable, report.failed_candidate, report.failed_baseline,
+      report.refund_baseline_cents, report.refund_candidate_cents,
+      report.refund_candidate_cents - report.refund_baseline_cents, report.merchant_freight_baseline_cents,
+      report.merchant_freight_candidate_cents,
+      report.merchant_freight_candidate_cents - report.merchant_freight_baseline_cents);
+  for (const auto& [field, n] : report.changed_by_field) out += fmt::format("  {:<32} {}\n", field, n);
+  WriteStdout(out);
+  return report.unreadable > 0 ? kExitEvalFailed : kExitOk;
+}
+
+}  // namespace aftersales::cli

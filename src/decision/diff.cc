@@ -1,0 +1,221 @@
+// DiffPolicies: every case decided under two policies, compared field by
+// field. Lines are read in chunks; each chunk is decided on all cores and
+// folded into the report before the next is read, so memory stays flat.
+#include "aftersales/diff.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace aftersales {
+namespace {
+
+bool SameValue(const FieldValue& a, const FieldValue& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case FieldValue::Kind::kAbsent:
+    case FieldValue::Kind::kNull: return true;
+    case FieldValue::Kind::kBool: return a.bool_value == b.bool_value;
+    case FieldValue::Kind::kInt: return a.int_value == b.int_value;
+    case FieldValue::Kind::kUint: return a.uint_value == b.uint_value;
+    case FieldValue::Kind::kDouble: return a.double_value == b.double_value;
+    case FieldValue::Kind::kString: return a.string_value == b.string_value;
+    case FieldValue::Kind::kList:
+      if (a.items.size() != b.items.size()) return false;
+      for (std::size_t i = 0; i < a.items.size(); ++i) {
+        if (!SameValue(a.items[i], b.items[i])) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+std::int64_t IntField(const Decision& d, std::string_view name) {
+  const FieldValue* v = d.Find(name);
+  return v && v->kind == FieldValue::Kind::kInt ? v->int_value : 0;
+}
+
+std::string StrField(const Decision& d, std::string_view name) {
+  const FieldValue* v = d.Find(name);
+  return v && v->kind == FieldValue::Kind::kString ? v->string_value : "";
+}
+
+struct LineResult {
+  std::int64_t line = 0;
+  std::string read_error;  // non-empty: either policy could not read it
+  Decision before, after;
+};
+
+void DecideRange(const Policy& baseline, const Policy& candidate, const std::vector<std::string>& lines,
+                 const std::vector<std::int64_t>& numbers, std::size_t from, std::size_t to,
+                 std::vector<LineResult>* out) {
+  for (std::size_t i = from; i < to; ++i) {
+    LineResult& r = (*out)[i];
+    r.line = numbers[i];
+    try {
+      auto f0 = baseline.ReadFactsJson(lines[i]);
+      auto f1 = candidate.ReadFactsJson(lines[i]);
+      if (!f0.ok() || !f1.ok()) {
+        r.read_error = "line " + std::to_string(r.line) + ": " + (!f0.ok() ? f0.status() : f1.status()).message();
+        continue;
+      }
+      r.before = baseline.Decide(*f0);
+      r.after = candidate.Decide(*f1);
+    } catch (const std::exception& e) {
+      r.read_error = "line " + std::to_string(r.line) + ": internal error: " + e.what();
+    }
+  }
+}
+
+class Differ {
+ public:
+  Differ(const Policy& baseline, const Policy& candidate, const DiffOptions& options)
+      : baseline_(baseline), candidate_(candidate), options_(options) {
+    report_.baseline = {baseline.name(), baseline.version(), baseline.digest()};
+    report_.candidate = {candidate.name(), candidate.version(), candidate.digest()};
+    int n = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    threads_ = std::max(1, std::min(n, 64));
+  }
+
+  DiffReport Run(std::istream& in) {
+    std::vector<std::string> lines;
+    std::vector<std::int64_t> numbers;
+    std::string line;
+    std::int64_t n = 0;
+    const std::size_t chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      lines.push_back(std::move(line));
+      numbers.push_back(n);
+      if (lines.size() >= chunk) Flush(&lines, &numbers);
+    }
+    Flush(&lines, &numbers);
+    Finish();
+    return std::move(report_);
+  }
+
+ private:
+  void Flush(std::vector<std::string>* lines, std::vector<std::int64_t>* numbers) {
+    if (lines->empty()) return;
+    std::vector<LineResult> results(lines->size());
+    std::vector<std::thread> workers;
+    const std::size_t per = (lines->size() + threads_ - 1) / threads_;
+    for (std::size_t from = 0; from < lines->size(); from += per) {
+      std::size_t to = std::min(lines->size(), from + per);
+      workers.emplace_back(DecideRange, std::cref(baseline_), std::cref(candidate_), std::cref(*lines),
+                           std::cref(*numbers), from, to, &results);
+    }
+    for (std::thread& t : workers) t.join();
+    for (LineResult& r : results) Fold(r);
+    lines->clear();
+    numbers->clear();
+  }
+
+  void Note(std::string error) {
+    if (report_.errors.size() < 20) report_.errors.push_back(std::move(error));
+  }
+
+  void Fold(LineResult& r) {
+    ++report_.cases;
+    if (!r.read_error.empty()) {
+      ++report_.unreadable;
+      Note(r.read_error);
+      return;
+    }
+    for (const std::string& id : r.before.matched_rules) ++hits_before_[id];
+    for (const std::string& id : r.after.matched_rules) ++hits_after_[id];
+    if (!r.before.ok()) {
+      ++report_.failed_baseline;
+      Note("line " + std::to_string(r.line) + " (baseline): " + r.before.errors.front().message);
+    }
+    if (!r.after.ok()) {
+      ++report_.failed_candidate;
+      Note("line " + std::to_string(r.line) + " (candidate): " + r.after.errors.front().message);
+    }
+    report_.refund_baseline_cents += IntField(r.before, "refund_cents");
+    report_.refund_candidate_cents += IntField(r.after, "refund_cents");
+    report_.merchant_freight_baseline_cents += IntField(r.before, "freight.merchant_cents");
+    report_.merchant_freight_candidate_cents += IntField(r.after, "freight.merchant_cents");
+
+    std::vector<std::string> changed;
+    if (r.before.ok() != r.after.ok()) changed.push_back("outcome");
+    std::set<std::string> names;
+    for (const auto& [name, _] : r.before.fields) names.insert(name);
+    for (const auto& [name, _] : r.after.fields) names.insert(name);
+    static const FieldValue kAbsent;
+    for (const std::string& name : names) {
+      const FieldValue* a = r.before.Find(name);
+      const FieldValue* b = r.after.Find(name);
+      if (!SameValue(a ? *a : kAbsent, b ? *b : kAbsent)) changed.push_back(name);
+    }
+    if (changed.empty()) return;
+    ++report_.changed;
+    for (const std::string& f : changed) ++report_.changed_by_field[f];
+    std::string from = r.before.ok() ? StrField(r.before, "resolution") : "(error)";
+    std::string to = r.after.ok() ? StrField(r.after, "resolution") : "(error)";
+    if (from != to) ++report_.resolution_transitions[{from, to}];
+
+    ChangedCase c;
+    c.line = r.line;
+    c.case_id = r.after.case_id.empty() ? r.before.case_id : r.after.case_id;
+    c.fields = changed;
+    c.score = (from != to ? 1e12 : 0) +
+              std::fabs(static_cast<double>(IntField(r.after, "refund_cents") - IntField(r.before, "refund_cents"))) +
+              std::fabs(static_cast<double>(IntField(r.after, "freight.merchant_cents") -
+                                            IntField(r.before, "freight.merchant_cents"))) +
+              static_cast<double>(changed.size());
+    if (top_.size() >= options_.top_cases && !top_.empty() && c.score <= top_.back().score) return;
+    c.baseline_json = DecisionToJson(r.before);
+    c.candidate_json = DecisionToJson(r.after);
+    top_.push_back(std::move(c));
+    std::stable_sort(top_.begin(), top_.end(),
+                     [](const ChangedCase& x, const ChangedCase& y) { return x.score > y.score; });
+    if (top_.size() > options_.top_cases) top_.pop_back();
+  }
+
+  void Finish() {
+    report_.top = std::move(top_);
+    std::set<std::string> seen;
+    auto add = [&](const std::vector<std::string>& ids, bool candidate_side) {
+      for (const std::string& id : ids) {
+        auto it = std::find_if(report_.rules.begin(), report_.rules.end(),
+                               [&](const RuleHits& h) { return h.rule_id == id; });
+        if (it == report_.rules.end()) {
+          report_.rules.push_back(RuleHits{id, hits_before_[id], hits_after_[id], false, false});
+          it = report_.rules.end() - 1;
+        }
+        (candidate_side ? it->in_candidate : it->in_baseline) = true;
+      }
+    };
+    add(baseline_.rule_ids(), false);
+    add(candidate_.rule_ids(), true);
+  }
+
+  const Policy& baseline_;
+  const Policy& candidate_;
+  const DiffOptions& options_;
+  int threads_ = 1;
+  DiffReport report_;
+  std::map<std::string, std::int64_t> hits_before_, hits_after_;
+  std::vector<ChangedCase> top_;
+};
+
+}  // namespace
+
+DiffReport DiffPolicies(const Policy& baseline, const Policy& candidate, std::istream& cases,
+                        const DiffOptions& options) {
+  try {
+    return Differ(baseline, candidate, options).Run(cases);
+  } catch (const std::exception& e) {
+    DiffReport r;
+    r.errors.push_back(std::string("internal error: ") + e.what());
+    return r;
+  }
+}
+
+}  // namespace aftersales
