@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what aftersales needs to build and test, from Debian 12's
-# packages only. Run as root (or through sudo). Safe to run again: it only
+# Installs what aftersales needs to build, from Debian 12's packages only;
+# with --tests also what the tests need (Chromium, which renders the diff
+# report). Run as root (or through sudo). Safe to run again: it only
 # installs what is missing.
 set -euo pipefail
 
@@ -9,6 +10,10 @@ packages=(
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev libre2-dev libssl-dev
   libcctz-dev libcli11-dev libboost-test-dev libbenchmark-dev
 )
+
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium git)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
