@@ -17,17 +17,21 @@ if(NOT TARGET simdjson::simdjson)
 endif()
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
+# RE2 and cctz ship no CMake package on Debian 12: wrap them in INTERFACE
+# targets (exported with ours, so the installed static library links).
 if(NOT TARGET aftersales_dep_re2)
-  pkg_check_modules(AFTERSALES_RE2 REQUIRED IMPORTED_TARGET re2)
+  pkg_check_modules(AFTERSALES_RE2 REQUIRED re2)
+  find_library(AFTERSALES_RE2_LIBRARY re2 HINTS ${AFTERSALES_RE2_LIBRARY_DIRS} REQUIRED)
   add_library(aftersales_dep_re2 INTERFACE)
-  target_link_libraries(aftersales_dep_re2 INTERFACE PkgConfig::AFTERSALES_RE2)
+  target_link_libraries(aftersales_dep_re2 INTERFACE ${AFTERSALES_RE2_LIBRARY})
+  target_compile_options(aftersales_dep_re2 INTERFACE $<BUILD_INTERFACE:${AFTERSALES_RE2_CFLAGS_OTHER}>)
 endif()
 
 if(NOT TARGET aftersales_dep_cctz)
   find_path(AFTERSALES_CCTZ_INCLUDE cctz/time_zone.h REQUIRED)
   find_library(AFTERSALES_CCTZ_LIBRARY cctz REQUIRED)
   add_library(aftersales_dep_cctz INTERFACE)
-  target_include_directories(aftersales_dep_cctz INTERFACE ${AFTERSALES_CCTZ_INCLUDE})
+  target_include_directories(aftersales_dep_cctz INTERFACE $<BUILD_INTERFACE:${AFTERSALES_CCTZ_INCLUDE}>)
   target_link_libraries(aftersales_dep_cctz INTERFACE ${AFTERSALES_CCTZ_LIBRARY})
 endif()
 
