@@ -99,6 +99,10 @@ class Compiler {
   std::vector<ExprIssue> issues;
   int max_locals = 0;
 
+  // A string literal standing for a value of `enum_type`: an issue when the
+  // enum lacks it.
+  void CheckEnumLiteral(const TypePtr& enum_type, const Expr& literal) { CheckEnumWords(enum_type, literal); }
+
  private:
   struct Local {
     std::string name;
@@ -643,6 +647,16 @@ std::uint32_t StartOf(const Expr& e) {
   return s;
 }
 
+// The nodes whose value can be the expression's value: through ?: branches.
+void ResultPositions(const Expr& e, std::vector<const Expr*>* out, int depth) {
+  if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_?_:_") {
+    ResultPositions(*e.args[1], out, depth + 1);
+    ResultPositions(*e.args[2], out, depth + 1);
+    return;
+  }
+  out->push_back(&e);
+}
+
 void Conjuncts(const Expr& e, std::vector<const Expr*>* out, int depth) {
   if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_&&_") {
     Conjuncts(*e.args[0], out, depth + 1);
@@ -672,6 +686,20 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
   }
   Compiler compiler(source, decls);
   Checked root = compiler.Compile(*parsed.expr);
+  if (root.node && options.result_enum && options.result_enum->kind() == TK::kEnum &&
+      root.type->kind() == TK::kString) {
+    std::vector<const Expr*> results;
+    ResultPositions(*parsed.expr, &results, 0);
+    bool all_literals = true;
+    for (const Expr* r : results) {
+      all_literals = all_literals && r->kind == Expr::Kind::kLiteral && r->literal.kind() == Value::Kind::kString;
+    }
+    if (all_literals) {
+      std::size_t before = compiler.issues.size();
+      for (const Expr* r : results) compiler.CheckEnumLiteral(options.result_enum, *r);
+      if (compiler.issues.size() == before) root.type = options.result_enum;
+    }
+  }
   if (root.node && options.expected_type && !IsAssignable(*options.expected_type, *root.type)) {
     compiler.issues.push_back({"expr.type",
                                "expected " + options.expected_type->ToString() + ", but the expression is " +

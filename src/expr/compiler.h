@@ -26,6 +26,10 @@ struct CompileOptions {
   // When set, the result type must be assignable to it (e.g. bool for a
   // `when`), otherwise an issue "expected bool, got int".
   TypePtr expected_type;
+  // When set (an enum type) and the expression's result is a string made
+  // only of string literals (`cond ? 'merchant' : 'customer'`), each
+  // literal is checked against the enum and the result is typed as it.
+  TypePtr result_enum;
 };
 
 struct ExprIssue {

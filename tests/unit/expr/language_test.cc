@@ -175,6 +175,23 @@ BOOST_AUTO_TEST_CASE(checker_knows_enum_words) {
   BOOST_TEST(env.Compile("case.platform == 'tmall' && case.platform in ['jd']").issues.empty());
 }
 
+BOOST_AUTO_TEST_CASE(string_literals_can_stand_for_an_enum_value) {
+  Env env;
+  auto payer = std::make_shared<EnumType>(EnumType{"freight_payer", {"merchant", "customer"}});
+  CompileOptions o;
+  o.result_enum = Type::Enum(payer);
+  CompileResult ok = CompileExpression("item.used ? 'merchant' : 'customer'", env.decls, o);
+  BOOST_TEST_REQUIRE(ok.program != nullptr);
+  BOOST_TEST(ok.program->type()->ToString() == "freight_payer");
+  CompileResult bad = CompileExpression("item.used ? 'marchant' : 'customer'", env.decls, o);
+  BOOST_TEST_REQUIRE(bad.issues.size() == 1u);
+  BOOST_TEST(bad.issues[0].offset == 12u);
+  BOOST_TEST(bad.issues[0].message == "'marchant' is not a value of enum 'freight_payer' (did you mean 'merchant'?)");
+  // A computed string stays a string: the policy loader then says it does not fit.
+  CompileResult computed = CompileExpression("item.name", env.decls, o);
+  BOOST_TEST(computed.program->type()->ToString() == "string");
+}
+
 BOOST_AUTO_TEST_CASE(checker_rejects_type_errors) {
   Env env;
   std::vector<Row> rows = {
