@@ -46,13 +46,16 @@ std::size_t EditDistance(std::string_view a, std::string_view b, std::size_t cap
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
+    std::size_t row_min = cur[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      row_min = std::min(row_min, cur[j]);
     }
+    if (row_min > cap) return cap + 1;  // the distance only grows from here
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return std::min(prev[b.size()], cap + 1);
 }
 
 std::optional<std::string> DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
