@@ -25,6 +25,21 @@ void Set(char** out, const std::string& s) {
   if (out) *out = Copy(s);
 }
 
+// Runs `body`; any exception becomes AFTERSALES_INTERNAL with a message.
+template <typename Body>
+aftersales_status Guarded(char** error, Body body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    Set(error, "out of memory");
+  } catch (const std::exception& e) {
+    Set(error, std::string("internal error: ") + e.what());
+  } catch (...) {
+    Set(error, "internal error");
+  }
+  return AFTERSALES_INTERNAL;
+}
+
 }  // namespace
 
 extern "C" {
@@ -36,7 +51,7 @@ aftersales_status aftersales_policy_load(const char* path, aftersales_policy_t**
     Set(error, "aftersales_policy_load: path and out must not be NULL");
     return AFTERSALES_BAD_ARGUMENT;
   }
-  try {
+  return Guarded(error, [&] {
     aftersales::LoadResult r = aftersales::LoadPolicy(path);
     if (!r.ok()) {
       Set(error, aftersales::FormatIssues(r.issues));
@@ -44,14 +59,7 @@ aftersales_status aftersales_policy_load(const char* path, aftersales_policy_t**
     }
     *out = new aftersales_policy_t{std::move(r.policy)};
     return AFTERSALES_OK;
-  } catch (const std::bad_alloc&) {
-    Set(error, "out of memory");
-  } catch (const std::exception& e) {
-    Set(error, std::string("internal error: ") + e.what());
-  } catch (...) {
-    Set(error, "internal error");
-  }
-  return AFTERSALES_INTERNAL;
+  });
 }
 
 void aftersales_policy_free(aftersales_policy_t* policy) { delete policy; }
@@ -68,7 +76,7 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
     Set(error, "aftersales_decide_json: policy, case_json and decision must not be NULL");
     return AFTERSALES_BAD_ARGUMENT;
   }
-  try {
+  return Guarded(error, [&] {
     auto facts = policy->policy->ReadFactsJson(std::string_view(case_json, length));
     if (!facts.ok()) {
       Set(error, facts.status().message());
@@ -96,14 +104,7 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
       return AFTERSALES_INTERNAL;
     }
     return AFTERSALES_OK;
-  } catch (const std::bad_alloc&) {
-    Set(error, "out of memory");
-  } catch (const std::exception& e) {
-    Set(error, std::string("internal error: ") + e.what());
-  } catch (...) {
-    Set(error, "internal error");
-  }
-  return AFTERSALES_INTERNAL;
+  });
 }
 
 void aftersales_free(void* p) { std::free(p); }
