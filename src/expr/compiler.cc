@@ -435,6 +435,8 @@ class Compiler {
       CheckEnumWords(types[1], *e.args[0]);
     } else if (fn == "@in" && !IsDyn(types[1]) && types[1]->kind() == TK::kList) {
       CheckEnumWords(types[0], *e.args[1]);
+      // 'videos' in issue.evidence: the word against the list's enum.
+      if (types[1]->elem()) CheckEnumWords(types[1]->elem(), *e.args[0]);
     }
     BuiltinData data;
     if (!PrepareData(e, &data)) return {nullptr, Type::Error()};
