@@ -16,6 +16,7 @@
 #include "common/time.h"
 #include "expr/ast.h"
 #include "expr/builtins.h"
+#include "expr/lexer.h"
 #include "expr/node.h"
 #include "expr/parser.h"
 
@@ -641,12 +642,37 @@ std::uint32_t StartOf(const Expr& e) {
   std::uint32_t s = e.offset;
   const Expr* cur = &e;
   for (int guard = 0; guard < 100000 && !cur->args.empty() &&
-                      (cur->kind == Expr::Kind::kCall || cur->kind == Expr::Kind::kSelect);
+                      (cur->kind == Expr::Kind::kCall || cur->kind == Expr::Kind::kSelect ||
+                       cur->kind == Expr::Kind::kComprehension);
        ++guard) {
     cur = cur->args[0].get();
     s = std::min(s, cur->offset);
   }
   return s;
+}
+
+// Widens [*start, *end) over the brackets the AST does not record, so that
+// the text's parentheses balance: `(a + 1) * 2` starts at its '(' though
+// its leftmost leaf starts after it.
+void BalanceParens(const std::vector<Token>& tokens, std::uint32_t* start, std::uint32_t* end) {
+  int depth = 0, min_depth = 0;
+  std::size_t first = tokens.size(), last = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == Token::Kind::kEnd || t.offset < *start || t.offset >= *end) continue;
+    if (first == tokens.size()) first = i;
+    last = i;
+    if (t.kind == Token::Kind::kLParen) ++depth;
+    if (t.kind == Token::Kind::kRParen) min_depth = std::min(min_depth, --depth);
+  }
+  if (first == tokens.size()) return;
+  for (int open = -min_depth; open > 0 && first > 0 && tokens[first - 1].kind == Token::Kind::kLParen; --open) {
+    *start = tokens[--first].offset;
+  }
+  for (int close = depth - min_depth;
+       close > 0 && last + 1 < tokens.size() && tokens[last + 1].kind == Token::Kind::kRParen; --close) {
+    *end = tokens[++last].end;
+  }
 }
 
 // The nodes whose value can be the expression's value: through ?: branches.
@@ -716,9 +742,11 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
   Conjuncts(*parsed.expr, &parts, 0);
   std::vector<Program::Conjunct> conjuncts;
   std::vector<NodePtr> conjunct_nodes;
+  const std::vector<Token> tokens = Lex(source);
   for (const Expr* p : parts) {
     std::uint32_t start = StartOf(*p);
     std::uint32_t end = std::max<std::uint32_t>(p->end, start);
+    BalanceParens(tokens, &start, &end);
     std::string text(source.substr(start, end - start));
     Compiler again(source, decls);
     Checked c = again.Compile(*p);
