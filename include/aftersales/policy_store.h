@@ -11,7 +11,7 @@
 //   if (!r.swapped) { log(aftersales::FormatIssues(r.issues)); }  // old one stays live
 //
 // A reload loads and validates the whole new version before swapping it in
-// with one atomic store, so a reader sees either the old or the new policy,
+// with one pointer swap, so a reader sees either the old or the new policy,
 // never a mix. A decision in flight keeps the version it started with (it
 // holds the shared_ptr); every Decision names the digest of its policy.
 #ifndef AFTERSALES_POLICY_STORE_H_
@@ -53,7 +53,8 @@ class AFTERSALES_EXPORT PolicyStore {
   PolicyStore(const PolicyStore&) = delete;
   PolicyStore& operator=(const PolicyStore&) = delete;
 
-  // The live policy; never null. Cheap and thread-safe (an atomic load).
+  // The live policy; never null. Cheap and thread-safe: copies a shared_ptr
+  // under a lock held for nothing else.
   std::shared_ptr<const Policy> Current() const;
 
   // Loads the policy again from the same path and options, and swaps it in

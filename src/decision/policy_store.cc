@@ -1,6 +1,5 @@
 #include "aftersales/policy_store.h"
 
-#include <atomic>
 #include <mutex>
 #include <utility>
 
@@ -9,32 +8,34 @@
 namespace aftersales {
 namespace internal {
 
-// The live policy. std::atomic<std::shared_ptr> where the standard library
-// has it (libstdc++ 12 does), a mutex-guarded copy otherwise.
+// The live policy: a shared_ptr copied under a mutex. The lock is held
+// only to copy or swap the pointer (no load, no decision, no destructor runs
+// under it), so readers wait at most a few nanoseconds.
+//
+// Not std::atomic<std::shared_ptr>: libstdc++ 12 has it, but its load()
+// releases the internal lock bit with memory_order_relaxed
+// (bits/shared_ptr_atomic.h, _Sp_atomic::load), so a reader's read of the
+// pointer does not happen-before the next store's write; ThreadSanitizer
+// reports it as a data race.
 class LivePolicy {
  public:
   explicit LivePolicy(std::shared_ptr<const Policy> p) : p_(std::move(p)) {}
-#if defined(__cpp_lib_atomic_shared_ptr)
-  std::shared_ptr<const Policy> Load() const { return p_.load(std::memory_order_acquire); }
-  void Store(std::shared_ptr<const Policy> p) { p_.store(std::move(p), std::memory_order_release); }
-
- private:
-  std::atomic<std::shared_ptr<const Policy>> p_;
-#else
   std::shared_ptr<const Policy> Load() const {
     std::lock_guard<std::mutex> lock(mu_);
     return p_;
   }
   void Store(std::shared_ptr<const Policy> p) {
-    std::lock_guard<std::mutex> lock(mu_);
-    p_.swap(p);
-    // The old policy (now in `p`) is released after the lock is dropped.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      p_.swap(p);
+    }
+    // The old policy (now in `p`) is released here, outside the lock, and
+    // destroyed only when the last decision holding it is done.
   }
 
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const Policy> p_;
-#endif
 };
 
 struct PolicyStoreState {
