@@ -79,6 +79,7 @@ AFTERSALES_EXPORT const char* aftersales_version(void);
 
 #include "aftersales/batch.h"
 #include "aftersales/decision.h"
+#include "aftersales/decision_log.h"
 #include "aftersales/diff.h"
 #include "aftersales/expression.h"
 #include "aftersales/facts.h"
@@ -86,6 +87,7 @@ AFTERSALES_EXPORT const char* aftersales_version(void);
 #include "aftersales/loader.h"
 #include "aftersales/options.h"
 #include "aftersales/policy.h"
+#include "aftersales/policy_store.h"
 #include "aftersales/policy_tests.h"
 #include "aftersales/result.h"
 #include "aftersales/status.h"
