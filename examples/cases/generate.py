@@ -1,217 +1,492 @@
 #!/usr/bin/env python3
-"""Generates realistic historical after-sales cases as JSON Lines, for
-policy dry-runs (`aftersales decide --cases`, `aftersales diff`).
+"""Generate realistic historical after-sales cases as JSON Lines.
 
-Deterministic: the same --seed gives byte-identical output. Streaming:
-memory stays flat for any --count. Every field name and enum word is the
-vocabulary's (../shared/vocabulary.md); values are consistent (paid before
-shipped before delivered before the contact, money in integer cents, item
-paid within the order total), with the mass of contacts around the 7-day
-and 15-day boundaries and late in the evening, where the day rules bite.
+For policy dry-runs at scale (`aftersales decide --policy rules --cases FILE`,
+`aftersales diff`): each line is one compact case document in the nested
+shape of examples/cases/*.json ({"case", "customer", "order", "item",
+"issue", "logistics", "request"}), using only the field names and enum words
+of the vocabulary (docs/vocabulary.md, rules/schema.yaml).
 
-Usage: generate.py --count N [--seed S] [--out FILE]
+  generate.py --count N --seed S [--out FILE]
+
+* Deterministic: the same --seed gives byte-identical output (one
+  random.Random(seed); no clock, no hash order). Streaming: memory stays flat
+  for any --count; a million cases take a few tens of seconds on one core.
+* Consistent facts: paid_at < shipped_at < delivered_at < case.opened_at ==
+  issue.reported_at, RFC 3339 with the case zone's real offset (DST
+  included); money in integer cents with item.paid_cents <=
+  order.total_paid_cents; not-yet-shipped orders (order.status paid,
+  logistics not_shipped, no shipped/delivered times) for address changes,
+  cancellations and late shipments; parcels in transit for delays and losses.
+* Realistic mix: every issue.type, platform, channel and locale (mostly
+  zh-CN; some zh-TW; en mostly on the own shop in Europe/London or
+  America/New_York). Contacts come 0-40 days after delivery with extra mass
+  on days 6-8 and 14-16 and late in the evening, so the calendar-day rules
+  (7-day no-reason, 15-day exchange) are exercised at their boundaries.
+* Fields are absent where a backend would not have them (no fault for a
+  change of mind, no warranty on a T-shirt, no cap without insurance), and
+  about 1 line in 200 lacks one more field a rule would like (a realistic
+  gap). Values are never invalid: no wrong types, no unknown enum words.
 """
 import argparse
+import bisect
 import json
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-ISSUES = [  # (type, weight)
-    ("quality_defect", 16), ("no_reason", 16), ("delivery_delay", 12), ("malfunction", 8),
-    ("damaged_in_transit", 7), ("not_as_described", 6), ("wrong_item", 5), ("missing_item", 4),
-    ("missing_accessory", 3), ("lost_in_transit", 3), ("address_change", 4), ("refund_delay", 4),
-    ("complaint", 3), ("expired", 2), ("payment_failed", 2), ("duplicate_payment", 1), ("coupon_problem", 1),
-]
-PLATFORMS = [("taobao", 30), ("tmall", 25), ("jd", 20), ("pdd", 10), ("douyin", 8), ("own", 7)]
-CHANNELS = [("chat", 70), ("phone", 12), ("email", 8), ("social", 10)]
-EMOTIONS = [("calm", 55), ("anxious", 30), ("angry", 12), ("abusive", 3)]
-PAYMENT = [("alipay", 50), ("wechat", 35), ("card", 10), ("cod", 3), ("other", 2)]
-CARRIERS = ["SF Express", "ZTO", "YTO", "JD Logistics", "STO", "Yunda", "EMS"]
+
+def table(pairs):
+    """(values, cumulative weights, total) for pick()."""
+    values, cum, total = [], [], 0
+    for value, weight in pairs:
+        total += weight
+        values.append(value)
+        cum.append(total)
+    return values, cum, total
+
+
+def ri(rng, lo, hi):
+    """Uniform int in [lo, hi] (small ranges; faster than randint)."""
+    return lo + int(rng.random() * (hi - lo + 1))
+
+
+def ch(rng, seq):
+    return seq[int(rng.random() * len(seq))]
+
+
+def pick(rng, t):
+    values, cum, total = t
+    return values[bisect.bisect_right(cum, rng.random() * total)]
+
+
+ISSUES = table([
+    ("quality_defect", 160), ("no_reason", 150), ("delivery_delay", 120), ("malfunction", 70),
+    ("damaged_in_transit", 60), ("not_as_described", 55), ("wrong_item", 40), ("missing_item", 30),
+    ("missing_accessory", 25), ("lost_in_transit", 25), ("address_change", 40), ("refund_delay", 35),
+    ("complaint", 30), ("expired", 15), ("payment_failed", 15), ("duplicate_payment", 6),
+    ("coupon_problem", 6)])
+LOCALES = table([("zh-CN", 86), ("zh-TW", 6), ("en", 8)])
+ZH_PLATFORMS = table([("taobao", 30), ("tmall", 24), ("jd", 20), ("pdd", 12), ("douyin", 9), ("own", 5)])
+EN_PLATFORMS = table([("own", 85), ("tmall", 8), ("jd", 7)])
+ZH_CHANNELS = table([("chat", 72), ("phone", 12), ("email", 4), ("social", 12)])
+EN_CHANNELS = table([("chat", 35), ("phone", 10), ("email", 45), ("social", 10)])
+EMOTIONS = table([("calm", 58), ("anxious", 28), ("angry", 11), ("abusive", 3)])
+ZH_PAYMENT = table([("alipay", 52), ("wechat", 38), ("card", 5), ("cod", 3), ("other", 2)])
+EN_PAYMENT = table([("card", 85), ("other", 10), ("alipay", 5)])
+ZH_CARRIERS = ["SF Express", "ZTO", "YTO", "STO", "Yunda", "JD Logistics", "EMS", "J&T Express"]
+EN_CARRIERS = {"Europe/London": ["Royal Mail", "DPD", "Evri", "UPS"],
+               "America/New_York": ["USPS", "UPS", "FedEx"]}
 EVIDENCE = ["photo", "video", "unboxing_video", "courier_note", "screenshot"]
+INSURANCE_CAPS = [1000, 1200, 1500, 2000, 2500]
 
-# category -> (price range in cents, warranty days, names zh-CN, zh-TW, en)
+# category -> (cents low, cents high, warranty days or None, zh-CN, zh-TW, en names)
 CATALOGUE = {
-    "apparel": ((3900, 39900), 0, ["纯棉T恤", "羊毛针织衫", "牛仔裤"], ["純棉T恤", "羊毛針織衫", "牛仔褲"],
-                ["cotton T-shirt", "wool jumper", "denim jeans"]),
-    "shoes": ((9900, 89900), 0, ["跑步鞋", "帆布鞋"], ["跑步鞋", "帆布鞋"], ["running shoes", "canvas sneakers"]),
-    "electronics": ((4900, 699900), 365, ["蓝牙耳机", "充电宝 20000mAh", "智能手表"],
-                    ["藍牙耳機", "行動電源 20000mAh", "智慧手錶"], ["wireless earbuds", "power bank", "smart watch"]),
-    "small_appliance": ((5900, 129900), 365, ["电热水壶 1.7L", "电吹风", "空气炸锅"],
-                        ["電熱水壺 1.7L", "吹風機", "氣炸鍋"], ["electric kettle", "hair dryer", "air fryer"]),
-    "large_appliance": ((99900, 899900), 730, ["滚筒洗衣机", "双门冰箱"], ["滾筒洗衣機", "雙門冰箱"],
-                        ["washing machine", "fridge freezer"]),
-    "food_fresh": ((2990, 19990), 0, ["海南芒果 5斤", "冷冻带鱼"], ["海南芒果 5斤", "冷凍白帶魚"],
-                   ["fresh mangoes", "frozen fish"]),
-    "food_packaged": ((990, 9990), 0, ["坚果礼盒", "挂耳咖啡"], ["堅果禮盒", "掛耳咖啡"], ["nut gift box", "drip coffee"]),
-    "cosmetics": ((4900, 59900), 0, ["保湿面霜", "口红"], ["保濕面霜", "口紅"], ["moisturiser", "lipstick"]),
-    "custom_made": ((9900, 49900), 0, ["刻字手链", "定制相框"], ["刻字手鍊", "訂製相框"],
-                    ["engraved bracelet", "custom photo frame"]),
-    "digital_download": ((990, 19900), 0, ["电子书会员", "游戏兑换码"], ["電子書會員", "遊戲兌換碼"],
-                         ["e-book subscription", "game code"]),
-    "books": ((1990, 12900), 0, ["长篇小说", "儿童绘本"], ["長篇小說", "兒童繪本"], ["novel", "picture book"]),
-    "furniture": ((29900, 399900), 365, ["实木书桌", "人体工学椅"], ["實木書桌", "人體工學椅"],
-                  ["oak desk", "ergonomic chair"]),
-    "other": ((990, 29900), 0, ["陶瓷马克杯套装", "收纳箱"], ["陶瓷馬克杯組", "收納箱"], ["mug set", "storage box"]),
+    "apparel": (3900, 39900, None, ["纯棉T恤 M码", "羊毛针织衫", "直筒牛仔裤", "羽绒服 L码", "连衣裙"],
+                ["純棉T恤 M碼", "羊毛針織衫", "直筒牛仔褲", "羽絨外套 L碼", "連身裙"],
+                ["cotton T-shirt, M", "wool jumper", "straight-leg jeans", "down jacket, L", "linen dress"]),
+    "shoes": (9900, 89900, None, ["跑步鞋 42码", "帆布鞋 38码", "短靴"], ["跑步鞋 42碼", "帆布鞋 38碼", "短靴"],
+              ["running shoes, UK 8", "canvas trainers", "chelsea boots"]),
+    "electronics": (4900, 699900, 365, ["蓝牙耳机", "充电宝 20000mAh", "智能手表", "机械键盘", "平板电脑"],
+                    ["藍牙耳機", "行動電源 20000mAh", "智慧手錶", "機械鍵盤", "平板電腦"],
+                    ["wireless earbuds", "20000mAh power bank", "smart watch", "mechanical keyboard", "tablet"]),
+    "small_appliance": (5900, 129900, 365, ["电热水壶 1.7L", "电吹风", "空气炸锅", "微波炉", "破壁机"],
+                        ["電熱水壺 1.7L", "吹風機", "氣炸鍋", "微波爐", "調理機"],
+                        ["electric kettle 1.7L", "hair dryer", "air fryer", "microwave", "blender"]),
+    "large_appliance": (129900, 899900, 1095, ["滚筒洗衣机 10kg", "双门冰箱", "挂式空调"],
+                        ["滾筒洗衣機 10kg", "雙門冰箱", "壁掛式冷氣"],
+                        ["washing machine 10kg", "fridge freezer", "dishwasher"]),
+    "food_fresh": (2990, 19990, None, ["海南芒果 5斤", "冷冻带鱼", "阳澄湖大闸蟹", "车厘子 2斤"],
+                   ["海南芒果 5斤", "冷凍白帶魚", "陽澄湖大閘蟹", "櫻桃 2斤"],
+                   ["Alphonso mangoes", "frozen cod fillets", "organic strawberries"]),
+    "food_packaged": (990, 19900, None, ["坚果礼盒", "挂耳咖啡 20包", "牛肉干", "燕麦片"],
+                      ["堅果禮盒", "掛耳咖啡 20包", "牛肉乾", "燕麥片"],
+                      ["nut gift box", "drip coffee, 20 bags", "granola", "shortbread tin"]),
+    "cosmetics": (4900, 89900, None, ["保湿面霜 50ml", "口红", "防晒霜", "精华液"],
+                  ["保濕面霜 50ml", "口紅", "防曬乳", "精華液"],
+                  ["moisturiser 50ml", "lipstick", "sunscreen SPF50", "serum"]),
+    "custom_made": (9900, 59900, None, ["刻字手链", "定制相框", "定制窗帘"], ["刻字手鍊", "訂製相框", "訂製窗簾"],
+                    ["engraved bracelet", "custom photo frame", "made-to-measure curtains"]),
+    "digital_download": (600, 19900, None, ["电子书会员 年卡", "游戏兑换码"], ["電子書會員 年卡", "遊戲兌換碼"],
+                         ["e-book subscription", "game download code"]),
+    "books": (1990, 19900, None, ["长篇小说", "儿童绘本套装", "考研英语词汇"], ["長篇小說", "兒童繪本套裝", "日文檢定單字書"],
+              ["hardback novel", "picture book set", "cookbook"]),
+    "furniture": (29900, 499900, 365, ["实木书桌", "人体工学椅", "布艺沙发"], ["實木書桌", "人體工學椅", "布沙發"],
+                  ["oak desk", "ergonomic chair", "fabric sofa"]),
+    "other": (990, 29900, None, ["陶瓷马克杯套装", "收纳箱", "宠物猫砂盆"], ["陶瓷馬克杯組", "收納箱", "寵物貓砂盆"],
+              ["stoneware mug set", "storage box", "yoga mat"]),
 }
-CATEGORY_WEIGHTS = [("apparel", 20), ("shoes", 8), ("electronics", 15), ("small_appliance", 12),
-                    ("large_appliance", 3), ("food_fresh", 6), ("food_packaged", 6), ("cosmetics", 8),
-                    ("custom_made", 3), ("digital_download", 3), ("books", 5), ("furniture", 3), ("other", 8)]
-BASE_TIME = datetime(2026, 1, 5, tzinfo=timezone.utc)
-ZONES = {"Asia/Shanghai": 8, "Asia/Taipei": 8, "Europe/London": 0, "America/New_York": -5}
+CATEGORIES = table([("apparel", 20), ("shoes", 8), ("electronics", 15), ("small_appliance", 12),
+                    ("large_appliance", 3), ("food_fresh", 6), ("food_packaged", 7), ("cosmetics", 9),
+                    ("custom_made", 2), ("digital_download", 2), ("books", 5), ("furniture", 3), ("other", 8)])
+SKU_PREFIX = {c: c[:3].upper() for c in CATALOGUE}
+SKU_PREFIX.update(small_appliance="SAP", large_appliance="LAP", food_fresh="FRS", food_packaged="FPK",
+                  custom_made="CUS", digital_download="DIG")
+NOT_NO_REASON = ("custom_made", "food_fresh", "digital_download")
+PHYSICAL_EXCLUDED_ISSUES = ("damaged_in_transit", "missing_item", "missing_accessory", "lost_in_transit",
+                            "delivery_delay", "address_change", "wrong_item")
+
+# Which categories each issue happens to (None: any).
+ISSUE_CATEGORIES = {
+    "expired": table([("food_packaged", 5), ("food_fresh", 2), ("cosmetics", 3)]),
+    "malfunction": table([("electronics", 5), ("small_appliance", 4), ("large_appliance", 1)]),
+    "missing_accessory": table([("electronics", 5), ("small_appliance", 4), ("large_appliance", 1),
+                                ("furniture", 2), ("other", 1)]),
+}
+FAULT = {
+    "quality_defect": table([("merchant", 70), ("unknown", 30)]),
+    "malfunction": table([("merchant", 65), ("unknown", 35)]),
+    "not_as_described": table([("merchant", 80), ("unknown", 20)]),
+    "wrong_item": table([("merchant", 95), ("unknown", 5)]),
+    "missing_item": table([("merchant", 55), ("carrier", 20), ("unknown", 25)]),
+    "missing_accessory": table([("merchant", 75), ("unknown", 25)]),
+    "expired": table([("merchant", 100)]),
+    "damaged_in_transit": table([("carrier", 55), ("packaging", 25), ("unknown", 20)]),
+    "delivery_delay": table([("carrier", 60), ("merchant", 25), ("unknown", 15)]),
+    "lost_in_transit": table([("carrier", 85), ("unknown", 15)]),
+    "refund_delay": table([("merchant", 70), ("unknown", 30)]),
+    "complaint": table([("merchant", 50), ("carrier", 15), ("unknown", 35)]),
+    "coupon_problem": table([("merchant", 45), ("customer", 30), ("unknown", 25)]),
+    "duplicate_payment": table([("unknown", 70), ("merchant", 30)]),
+    "payment_failed": table([("unknown", 100)]),
+}
+EVIDENCE_BY_ISSUE = {  # (usual evidence, chance of none)
+    "quality_defect": (["photo", "video"], 0.25), "malfunction": (["video", "photo"], 0.35),
+    "not_as_described": (["photo", "screenshot"], 0.25), "wrong_item": (["photo"], 0.2),
+    "missing_item": (["unboxing_video", "photo", "courier_note"], 0.35),
+    "missing_accessory": (["photo", "unboxing_video"], 0.3), "expired": (["photo"], 0.15),
+    "damaged_in_transit": (["photo", "unboxing_video", "courier_note", "video"], 0.15),
+    "delivery_delay": (["screenshot"], 0.7), "lost_in_transit": (["screenshot", "courier_note"], 0.6),
+    "payment_failed": (["screenshot"], 0.3), "duplicate_payment": (["screenshot"], 0.2),
+    "coupon_problem": (["screenshot"], 0.3), "refund_delay": (["screenshot"], 0.5),
+    "complaint": (["screenshot", "photo"], 0.6),
+}
+REQUESTS = {
+    "quality_defect": table([("return_refund", 45), ("exchange", 25), ("repair", 10), ("refund_only", 12),
+                             ("compensation", 8)]),
+    "malfunction": table([("return_refund", 35), ("exchange", 30), ("repair", 30), ("compensation", 5)]),
+    "not_as_described": table([("return_refund", 60), ("exchange", 20), ("refund_only", 10),
+                               ("compensation", 10)]),
+    "wrong_item": table([("exchange", 55), ("return_refund", 40), ("refund_only", 5)]),
+    "missing_item": table([("reship", 60), ("refund_only", 40)]),
+    "missing_accessory": table([("reship", 70), ("compensation", 20), ("refund_only", 10)]),
+    "expired": table([("refund_only", 70), ("return_refund", 20), ("compensation", 10)]),
+    "damaged_in_transit": table([("reship", 45), ("return_refund", 25), ("refund_only", 25),
+                                 ("compensation", 5)]),
+    "delivery_delay": table([("none", 45), ("cancel", 30), ("compensation", 25)]),
+    "lost_in_transit": table([("reship", 50), ("refund_only", 50)]),
+    "payment_failed": table([("none", 60), ("cancel", 25), ("refund_only", 15)]),
+    "duplicate_payment": table([("refund_only", 95), ("none", 5)]),
+    "coupon_problem": table([("compensation", 55), ("refund_only", 25), ("none", 10), ("cancel", 10)]),
+    "refund_delay": table([("none", 70), ("compensation", 20), ("refund_only", 10)]),
+    "complaint": table([("none", 55), ("compensation", 35), ("refund_only", 10)]),
+}
+GOES_BACK = ("return_refund", "exchange", "repair")
+GOODS_ISSUES = ("quality_defect", "not_as_described", "damaged_in_transit", "wrong_item", "missing_item",
+                "missing_accessory", "malfunction", "expired", "no_reason", "complaint")
+# Local contact day after delivery (0 = the day of delivery); mass on 6-8 and 14-16.
+DAYS = table([(0, 8), (1, 12), (2, 11), (3, 9), (4, 7), (5, 6), (6, 9), (7, 14), (8, 10), (9, 4),
+              (10, 3), (11, 2), (12, 2), (13, 2), (14, 4), (15, 6), (16, 4), (18, 2), (20, 2), (25, 2),
+              (30, 2), (35, 1), (40, 1)])
+ZONES = {name: ZoneInfo(name) for name in
+         ("Asia/Shanghai", "Asia/Taipei", "Europe/London", "America/New_York")}
+UTC8 = timezone(timedelta(hours=8))  # Shanghai and Taipei: no DST since 1991/1979
+EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+SPAN_MINUTES = 640 * 24 * 60  # orders paid 2025-01-01 .. 2026-10-02
+PLATFORM_OWN_PREFIX = {"Europe/London": "UK", "America/New_York": "US"}
 
 
-def pick(rng, weighted):
-    total = sum(w for _, w in weighted)
-    x = rng.uniform(0, total)
-    for value, w in weighted:
-        x -= w
-        if x <= 0:
-            return value
-    return weighted[-1][0]
+def stamp(moment, zone):
+    """RFC 3339 with the zone's offset at that instant."""
+    tz = UTC8 if zone in ("Asia/Shanghai", "Asia/Taipei") else ZONES[zone]
+    return moment.astimezone(tz).isoformat()
 
 
-def ts(moment, zone):
-    offset = ZONES[zone]
-    local = moment.astimezone(timezone(timedelta(hours=offset)))
-    return local.isoformat(timespec="seconds")
+def price(rng, lo, hi):
+    """A list price in cents: mostly .90/.00/.99 endings, sometimes arbitrary."""
+    cents = ri(rng, lo, hi)
+    r = rng.random()
+    if r < 0.45:
+        return max(lo, cents // 1000 * 1000 + 900)   # 159.00 -> 15900, 89.00 -> 8900
+    if r < 0.7:
+        return max(lo, cents // 100 * 100 + 90)       # 89.90
+    if r < 0.8:
+        return max(lo, cents // 100 * 100 + 99)       # 9.99
+    return cents
+
+
+def order_id(rng, platform, paid_at, zone, seed, n):
+    if platform in ("taobao", "tmall"):
+        return str(rng.randrange(10 ** 17, 4 * 10 ** 18))
+    if platform == "jd":
+        return str(rng.randrange(2 * 10 ** 11, 3 * 10 ** 11))
+    if platform == "pdd":
+        return f"{paid_at.astimezone(UTC8):%y%m%d}-{rng.randrange(10 ** 14, 10 ** 15)}"
+    if platform == "douyin":
+        return str(rng.randrange(69 * 10 ** 17, 70 * 10 ** 17))
+    return f"{PLATFORM_OWN_PREFIX.get(zone, 'OWN')}-{paid_at.year}-{seed % 1000:03d}{n:07d}"
+
+
+def opened_after_delivery(rng, delivered_at, zone):
+    """A contact 0-40 local calendar days after delivery, often late at night."""
+    tz = UTC8 if zone in ("Asia/Shanghai", "Asia/Taipei") else ZONES[zone]
+    local_day = delivered_at.astimezone(tz).date() + timedelta(days=pick(rng, DAYS))
+    r = rng.random()
+    if r < 0.25:
+        minute = ri(rng, 22 * 60, 24 * 60 - 1)    # late evening, before midnight
+    elif r < 0.35:
+        minute = ri(rng, 0, 45)                   # just after midnight
+    else:
+        minute = ri(rng, 8 * 60, 22 * 60 - 1)
+    opened = datetime.combine(local_day, time(minute // 60, minute % 60, ri(rng, 0, 59)), tz)
+    if opened <= delivered_at:
+        opened = delivered_at + timedelta(minutes=ri(rng, 20, 300))
+    return opened
 
 
 def one_case(rng, seed, n):
     issue = pick(rng, ISSUES)
-    locale = pick(rng, [("zh-CN", 85), ("zh-TW", 7), ("en", 8)])
-    platform = "own" if locale == "en" and rng.random() < 0.8 else pick(rng, PLATFORMS)
-    zone = {"zh-CN": "Asia/Shanghai", "zh-TW": "Asia/Taipei" if rng.random() < 0.5 else "Asia/Shanghai",
-            "en": "Europe/London" if rng.random() < 0.6 else "America/New_York"}[locale]
-    category = pick(rng, CATEGORY_WEIGHTS)
-    if issue == "expired":
-        category = rng.choice(["food_packaged", "food_fresh", "cosmetics"])
-    (lo, hi), warranty, zh, tw, en = CATALOGUE[category]
-    name = rng.choice({"zh-CN": zh, "zh-TW": tw, "en": en}[locale])
-    quantity = 1 if rng.random() < 0.85 else rng.randint(2, 3)
-    unit = rng.randint(lo, hi)
-    item_paid = unit * quantity - (rng.randint(0, unit // 10) if rng.random() < 0.4 else 0)
-    other = rng.randint(0, 20000) if rng.random() < 0.3 else 0
-    shipping = 0 if rng.random() < 0.7 else rng.choice([500, 800, 1000, 1200])
-    total = item_paid + other + shipping
-
-    paid_at = BASE_TIME + timedelta(minutes=rng.randint(0, 300 * 24 * 60))
-    shipped_at = paid_at + timedelta(minutes=rng.randint(60, 72 * 60))
-    delivered_at = shipped_at + timedelta(minutes=rng.randint(12 * 60, 5 * 24 * 60))
-    before_shipping = issue in ("address_change", "payment_failed", "duplicate_payment") or (
-        issue == "coupon_problem" and rng.random() < 0.5)
-    in_transit = issue in ("delivery_delay", "lost_in_transit") or (issue == "address_change" and rng.random() < 0.5)
-    if issue == "address_change" and in_transit:
-        before_shipping = False
-
-    # Contact time: mass around day 7/8 and 15/16, late in the evening.
-    if before_shipping:
-        opened = paid_at + timedelta(minutes=rng.randint(5, 48 * 60))
-    elif in_transit:
-        opened = shipped_at + timedelta(minutes=rng.randint(24 * 60, 8 * 24 * 60))
+    locale = pick(rng, LOCALES)
+    if locale == "en":
+        platform = pick(rng, EN_PLATFORMS)
+        zone = "Europe/London" if platform != "own" or rng.random() < 0.55 else "America/New_York"
     else:
-        day = rng.choice([0, 1, 2, 3, 5, 6, 7, 7, 7, 8, 8, 10, 14, 15, 15, 16, 20, 30, 40])
-        local_midnight = (delivered_at + timedelta(hours=ZONES[zone])).replace(hour=0, minute=0, second=0)
-        minute = rng.choice([rng.randint(0, 24 * 60 - 1), rng.randint(23 * 60, 24 * 60 - 1), rng.randint(0, 30)])
-        opened = local_midnight + timedelta(days=day, minutes=minute) - timedelta(hours=ZONES[zone])
-        if opened <= delivered_at:
-            opened = delivered_at + timedelta(minutes=rng.randint(10, 600))
+        platform = pick(rng, ZH_PLATFORMS)
+        zone = "Asia/Taipei" if locale == "zh-TW" and rng.random() < 0.3 else "Asia/Shanghai"
+    en = locale == "en"
+    category = pick(rng, ISSUE_CATEGORIES[issue]) if issue in ISSUE_CATEGORIES else pick(rng, CATEGORIES)
+    if category == "digital_download" and issue in PHYSICAL_EXCLUDED_ISSUES:
+        category = "books"
+    lo, hi, warranty, zh_names, tw_names, en_names = CATALOGUE[category]
+    name = ch(rng, en_names if en else tw_names if locale == "zh-TW" else zh_names)
 
-    case = {"case": {"id": f"C-{seed}-{n}", "platform": platform, "channel": pick(rng, CHANNELS),
-                     "locale": locale, "timezone": zone, "opened_at": ts(opened, zone)},
-            "customer": {"tier": "vip" if rng.random() < 0.08 else "regular", "emotion": pick(rng, EMOTIONS),
-                         "complaints_90d": rng.choice([0, 0, 0, 0, 1, 2]),
-                         "contacts_on_case": rng.choice([1, 1, 1, 1, 2, 3])}}
-    prefix = {"taobao": "TB", "tmall": "TM", "jd": "JD", "pdd": "PDD", "douyin": "DY", "own": "OWN"}[platform]
-    order = {"id": f"{prefix}{paid_at:%Y%m%d}{rng.randint(100000, 999999)}", "paid_at": ts(paid_at, zone),
-             "total_paid_cents": total, "shipping_fee_cents": shipping,
-             "duplicate_charge_cents": total if issue == "duplicate_payment" else 0,
-             "payment_method": pick(rng, PAYMENT),
-             "freight_insurance": platform in ("taobao", "tmall") and rng.random() < 0.4}
-    if order["freight_insurance"]:
-        order["freight_insurance_cap_cents"] = rng.choice([1000, 1200, 1500, 2000, 2500])
-    logistics = {"carrier": rng.choice(CARRIERS)}
-    if before_shipping:
+    # Money, in cents.
+    quantity = 1 if rng.random() < 0.85 else ri(rng, 2, 3)
+    unit = price(rng, lo, hi)
+    item_paid = unit * quantity
+    other_lines = price(rng, 990, 19900) if rng.random() < 0.3 else 0
+    if rng.random() < 0.45:  # an order discount shared out: odd cents
+        share = ri(rng, 3, 30) / 100
+        item_paid -= int(item_paid * share * rng.random()) or 1
+    free_shipping = category == "digital_download" or platform in ("tmall", "pdd") or rng.random() < 0.6
+    shipping = 0 if free_shipping else ch(rng, [499, 599, 800, 1000, 1200] if en else [500, 800, 1000, 1200])
+    total = item_paid + other_lines + shipping
+
+    # Where the order stands when the customer gets in touch.
+    if issue == "payment_failed":
+        stage = "unpaid"
+    elif issue == "address_change":
+        stage = "not_shipped" if rng.random() < 0.6 else "in_transit"
+    elif issue == "delivery_delay":
+        stage = "not_shipped" if rng.random() < 0.25 else "in_transit"
+    elif issue == "lost_in_transit":
+        stage = "in_transit"
+    elif issue == "duplicate_payment":
+        stage = "not_shipped" if rng.random() < 0.6 else "delivered"
+    elif issue in ("no_reason", "coupon_problem", "complaint") and rng.random() < 0.1:
+        stage = "not_shipped"
+    else:
+        stage = "delivered"
+    if category == "digital_download":
+        stage = "unpaid" if stage == "unpaid" else "delivered"
+
+    paid_at = EPOCH + timedelta(minutes=ri(rng, 0, SPAN_MINUTES), seconds=ri(rng, 0, 59))
+    shipped_at = paid_at + timedelta(minutes=ri(rng, 40, 72 * 60))
+    delivered_at = shipped_at + timedelta(minutes=ri(rng, 10 * 60, 5 * 24 * 60))
+    if category == "digital_download":
+        shipped_at = paid_at + timedelta(seconds=ri(rng, 5, 60))
+        delivered_at = shipped_at + timedelta(seconds=ri(rng, 1, 30))
+    overdue = 0
+    if stage in ("unpaid", "not_shipped"):
+        if issue == "delivery_delay":  # late shipment: past the promised dispatch time
+            overdue = ch(rng, [6, 12, 24, 30, 48, 72, 96])
+            opened = paid_at + timedelta(hours=48 + overdue, minutes=ri(rng, 0, 59))
+        else:
+            opened = paid_at + timedelta(minutes=ri(rng, 2, 36 * 60))
+    elif stage == "in_transit":
+        if issue == "lost_in_transit":
+            opened = shipped_at + timedelta(minutes=ri(rng, 4 * 24 * 60, 15 * 24 * 60))
+        elif issue == "address_change":
+            opened = shipped_at + timedelta(minutes=ri(rng, 60, 48 * 60))
+        else:
+            opened = shipped_at + timedelta(minutes=ri(rng, 12 * 60, 9 * 24 * 60))
+        if issue in ("delivery_delay", "lost_in_transit"):
+            overdue = max(0, int((opened - shipped_at).total_seconds() // 3600) - 72)
+            if issue == "delivery_delay" and overdue == 0 and rng.random() < 0.7:
+                overdue = ch(rng, [2, 5, 12, 24, 36, 48])
+    else:
+        opened = opened_after_delivery(rng, delivered_at, zone)
+    opened_s = stamp(opened, zone)
+
+    emotion = pick(rng, EMOTIONS)
+    contacts = 1 if rng.random() < 0.78 else ch(rng, [2, 2, 2, 3, 3, 4, 5])
+    if contacts >= 3 and emotion == "calm":
+        emotion = "angry" if rng.random() < 0.5 else "anxious"
+    customer = {"tier": "vip" if rng.random() < 0.07 else "regular", "emotion": emotion}
+    if rng.random() < 0.9:  # not every backend has the CRM count
+        customer["complaints_90d"] = 0 if rng.random() < 0.75 else ch(rng, [1, 1, 1, 2, 2, 3, 5])
+    customer["contacts_on_case"] = contacts
+
+    order = {"id": order_id(rng, platform, paid_at, zone, seed, n)}
+    if stage == "unpaid":
+        order["status"] = "unpaid"
+    elif stage == "not_shipped":
         order["status"] = "paid"
-        logistics.update(status="not_shipped", overdue_hours=0, interceptable=True)
-    elif in_transit:
-        order.update(status="shipped", shipped_at=ts(shipped_at, zone))
-        lost = issue == "lost_in_transit"
-        logistics.update(status="lost" if lost and rng.random() < 0.6 else "in_transit",
-                         overdue_hours=rng.choice([0, 6, 24, 48, 72, 120]) if issue != "address_change" else 0,
-                         interceptable=rng.random() < 0.6)
+        order["paid_at"] = stamp(paid_at, zone)
+    elif stage == "in_transit":
+        order["status"] = "shipped"
+        order["paid_at"] = stamp(paid_at, zone)
+        order["shipped_at"] = stamp(shipped_at, zone)
     else:
-        order.update(status="completed" if rng.random() < 0.3 else "delivered", shipped_at=ts(shipped_at, zone),
-                     delivered_at=ts(delivered_at, zone))
-        logistics.update(status="delivered", overdue_hours=0, interceptable=False)
-    case["order"] = order
+        order["status"] = "completed" if rng.random() < 0.25 else "delivered"
+        order["paid_at"] = stamp(paid_at, zone)
+        order["shipped_at"] = stamp(shipped_at, zone)
+        order["delivered_at"] = stamp(delivered_at, zone)
+    order["total_paid_cents"] = total
+    order["shipping_fee_cents"] = shipping
+    order["duplicate_charge_cents"] = total if issue == "duplicate_payment" else 0
+    order["payment_method"] = pick(rng, EN_PAYMENT if en else ZH_PAYMENT)
+    insured = (platform in ("taobao", "tmall") and rng.random() < 0.4) or (platform == "own" and rng.random() < 0.1)
+    if category == "digital_download":
+        insured = False
+    order["freight_insurance"] = insured
+    if insured:
+        order["freight_insurance_cap_cents"] = ch(rng, INSURANCE_CAPS)
 
-    opened_box = rng.random() < 0.7
-    item = {"sku": f"{category[:3].upper()}-{rng.randint(1000, 9999)}", "name": name, "category": category,
-            "quantity": quantity, "paid_cents": item_paid, "opened": opened_box,
-            "used": opened_box and rng.random() < 0.4, "intact": rng.random() < 0.9,
-            "no_reason_return": category not in ("custom_made", "food_fresh", "digital_download"),
-            "warranty_days": warranty,
-            "safety_hazard": category in ("electronics", "small_appliance") and issue in (
-                "quality_defect", "malfunction") and rng.random() < 0.06}
-    case["item"] = item
+    received = stage == "delivered"
+    if received and category != "digital_download":
+        opened_box = issue not in ("wrong_item", "missing_item") and rng.random() < 0.75 or \
+            issue in ("quality_defect", "malfunction", "missing_accessory", "expired")
+        used = opened_box and (rng.random() < (0.6 if issue in ("quality_defect", "malfunction") else 0.2))
+        intact = (not used and rng.random() < 0.93) or (used and rng.random() < 0.6)
+    elif received:  # a code that was delivered is "opened" once shown
+        opened_box, used, intact = True, rng.random() < 0.5, True
+    else:
+        opened_box, used, intact = False, False, True
+    item = {"sku": f"{SKU_PREFIX[category]}-{ri(rng, 1000, 9999)}-{ch(rng, 'ABCDEFGHJK')}",
+            "name": name, "category": category, "quantity": quantity, "paid_cents": item_paid,
+            "opened": opened_box, "used": used, "intact": intact,
+            "no_reason_return": category not in NOT_NO_REASON and rng.random() < 0.97}
+    if warranty is not None:
+        item["warranty_days"] = warranty
+    electrical = category in ("electronics", "small_appliance")
+    item["safety_hazard"] = electrical and issue in ("quality_defect", "malfunction", "damaged_in_transit") \
+        and rng.random() < 0.04
 
-    evidence = sorted(set(rng.sample(EVIDENCE, rng.randint(0, 2))))
-    case["issue"] = {"type": issue, "reported_at": case["case"]["opened_at"], "evidence": evidence,
-                     "misuse": issue in ("quality_defect", "malfunction") and rng.random() < 0.08,
-                     "fault": pick(rng, [("merchant", 30), ("carrier", 20), ("packaging", 10), ("customer", 10),
-                                         ("unknown", 30)]),
-                     "severity": "major" if rng.random() < 0.3 else "minor"}
-    request = {
-        "quality_defect": lambda: pick(rng, [("return_refund", 50), ("exchange", 30), ("repair", 15),
-                                             ("refund_only", 5)]),
-        "malfunction": lambda: pick(rng, [("return_refund", 40), ("exchange", 30), ("repair", 30)]),
-        "no_reason": lambda: "exchange" if category in ("apparel", "shoes") and rng.random() < 0.4 else
-                             "return_refund",
-        "damaged_in_transit": lambda: rng.choice(["reship", "return_refund", "refund_only"]),
-        "wrong_item": lambda: rng.choice(["exchange", "return_refund"]),
-        "missing_item": lambda: rng.choice(["reship", "refund_only"]),
-        "missing_accessory": lambda: rng.choice(["reship", "compensation"]),
-        "delivery_delay": lambda: rng.choice(["none", "cancel", "compensation"]),
-        "lost_in_transit": lambda: rng.choice(["reship", "refund_only"]),
-        "address_change": lambda: "modify_address",
-        "not_as_described": lambda: rng.choice(["return_refund", "exchange"]),
-        "expired": lambda: rng.choice(["refund_only", "return_refund"]),
-    }.get(issue, lambda: rng.choice(["none", "refund_only", "compensation", "cancel"]))()
-    req = {"type": request}
-    if request in ("return_refund", "exchange", "repair") or (issue == "no_reason"):
-        req["return_shipping_cents"] = rng.randint(800, 2500)
-    case["request"] = req
-    case["logistics"] = logistics
+    misuse = issue in ("quality_defect", "malfunction") and rng.random() < 0.12
+    issue_doc = {"type": issue, "reported_at": opened_s}
+    usual, none_chance = EVIDENCE_BY_ISSUE.get(issue, ([], 1.0))
+    if rng.random() < none_chance:
+        evidence = []
+    else:
+        evidence = [e for e in EVIDENCE if e in usual and rng.random() < 0.45] or [usual[0]]
+        if rng.random() < 0.05:
+            evidence.append(ch(rng, [e for e in EVIDENCE if e not in evidence]))
+            evidence = [e for e in EVIDENCE if e in evidence]
+    issue_doc["evidence"] = evidence
+    if issue in ("quality_defect", "malfunction", "not_as_described", "damaged_in_transit"):
+        issue_doc["misuse"] = misuse
+    if misuse:
+        issue_doc["fault"] = "customer"
+    elif issue == "delivery_delay" and stage == "not_shipped":
+        issue_doc["fault"] = "merchant"  # late shipment: the merchant missed its dispatch time
+    elif issue in FAULT:
+        issue_doc["fault"] = pick(rng, FAULT[issue])
+    if issue not in ("no_reason", "address_change", "payment_failed", "duplicate_payment", "coupon_problem"):
+        issue_doc["severity"] = "major" if item["safety_hazard"] or rng.random() < 0.3 else "minor"
 
-    if rng.random() < 1 / 200:  # a realistic gap: a field the backend did not have
-        group = rng.choice(["order", "item", "request"])
-        keys = [k for k in case[group] if k not in ("id",)]
-        if keys:
-            del case[group][rng.choice(keys)]
+    if stage == "delivered":
+        status = "delivered"
+    elif stage == "in_transit":
+        status = "lost" if issue == "lost_in_transit" and rng.random() < 0.5 else \
+            ("out_for_delivery" if rng.random() < 0.15 else "in_transit")
+    else:
+        status = "not_shipped"
+    logistics = {"status": status}
+    if stage not in ("unpaid", "not_shipped") and category != "digital_download":
+        logistics["carrier"] = ch(rng, EN_CARRIERS[zone] if zone in EN_CARRIERS else ZH_CARRIERS)
+    logistics["overdue_hours"] = overdue
+    if status in ("in_transit", "out_for_delivery"):
+        logistics["interceptable"] = rng.random() < (0.7 if status == "in_transit" else 0.3)
+    elif status == "not_shipped":
+        logistics["interceptable"] = True
+
+    if issue == "no_reason":
+        if stage == "not_shipped":
+            rtype = "cancel"
+        elif category in ("apparel", "shoes") and rng.random() < 0.45:
+            rtype = "exchange"  # wrong size
+        else:
+            rtype = "return_refund"
+    elif issue == "address_change":
+        rtype = "modify_address" if rng.random() < 0.9 else "cancel"
+    elif stage == "not_shipped" and issue in ("coupon_problem", "complaint"):
+        rtype = "cancel"
+    else:
+        rtype = pick(rng, REQUESTS[issue])
+        if rtype == "repair" and warranty is None:
+            rtype = "exchange"
+        if category == "digital_download" and rtype in GOES_BACK + ("reship",):
+            rtype = "refund_only"
+        if stage != "delivered" and rtype in GOES_BACK:
+            rtype = "refund_only"
+    request = {"type": rtype}
+    # The backend quotes return freight whenever the goods could go back, so
+    # the policy may choose a return even when the customer asked for less.
+    if rtype in GOES_BACK or (received and category != "digital_download" and issue in GOODS_ISSUES):
+        heavy = category in ("large_appliance", "furniture")
+        request["return_shipping_cents"] = ri(rng, 1800, 2500) if heavy else ri(rng, 800, 2000)
+
+    case = {"case": {"id": f"C-{seed}-{n}", "platform": platform, "channel": pick(rng, EN_CHANNELS if en else ZH_CHANNELS),
+                     "locale": locale, "timezone": zone, "opened_at": opened_s},
+            "customer": customer, "order": order, "item": item, "issue": issue_doc,
+            "logistics": logistics, "request": request}
+
+    if rng.random() < 0.005:  # a realistic gap: one field the backend did not send
+        group, key = ch(rng, [("order", "delivered_at"), ("order", "payment_method"), ("item", "intact"),
+                                 ("item", "opened"), ("item", "no_reason_return"), ("issue", "evidence"),
+                                 ("request", "return_shipping_cents"), ("logistics", "overdue_hours"),
+                                 ("case", "timezone"), ("customer", "tier")])
+        if key == "timezone" and zone != "Asia/Shanghai":
+            key = "channel"  # without a zone the default Asia/Shanghai would move the day boundaries
+        case[group].pop(key, None)
     return case
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--count", type=int, required=True)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", default="-")
-    args = ap.parse_args()
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog="Same --seed, same bytes. See the module docstring for what is generated.")
+    ap.add_argument("--count", type=int, required=True, help="number of cases (lines) to write")
+    ap.add_argument("--seed", type=int, required=True, help="random seed; also part of each case.id (C-SEED-N)")
+    ap.add_argument("--out", default="-", help="output file (default: stdout)")
+    args = ap.parse_args(argv)
+    if args.count < 0:
+        ap.error("--count must be >= 0")
     rng = random.Random(args.seed)
-    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
+    if args.out == "-":
+        out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)
+    else:
+        out = open(args.out, "w", encoding="utf-8", newline="\n")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     try:
         buf = []
         for n in range(1, args.count + 1):
-            buf.append(json.dumps(one_case(rng, args.seed, n), ensure_ascii=False, separators=(",", ":")))
-            if len(buf) >= 1000:
-                out.write("\n".join(buf) + "\n")
+            buf.append(dumps(one_case(rng, args.seed, n)))
+            if len(buf) >= 2000:
+                buf.append("")
+                out.write("\n".join(buf))
                 buf = []
         if buf:
-            out.write("\n".join(buf) + "\n")
+            buf.append("")
+            out.write("\n".join(buf))
+    except BrokenPipeError:
+        return 0
     finally:
-        if out is not sys.stdout:
+        try:
             out.close()
+        except BrokenPipeError:
+            pass
     return 0
 
 
