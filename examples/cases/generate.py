@@ -272,6 +272,8 @@ def one_case(rng, seed, n):
     free_shipping = category == "digital_download" or platform in ("tmall", "pdd") or rng.random() < 0.6
     shipping = 0 if free_shipping else ch(rng, [499, 599, 800, 1000, 1200] if en else [500, 800, 1000, 1200])
     total = item_paid + other_lines + shipping
+    if issue == "payment_failed":  # the order was never paid: nothing paid, on the order or the line
+        item_paid = total = shipping = 0
 
     # Where the order stands when the customer gets in touch.
     if issue == "payment_failed":
