@@ -1,4 +1,5 @@
 // The decision's JSON (the vocabulary's form) and text (what an agent reads).
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -315,8 +316,16 @@ std::string DecisionToText(const Decision& d, bool include_trace) {
   }
   if (include_trace) {
     out += "\ntrace:\n";
+    std::size_t stage_width = 0, rule_width = 0;
     for (const RuleTrace& t : d.trace) {
-      out += fmt::format("  {:<12} {:<28} {:<12} {}\n", t.stage, t.rule_id, OutcomeName(t.outcome), t.detail);
+      stage_width = std::max(stage_width, t.stage.size());
+      rule_width = std::max(rule_width, t.rule_id.size());
+    }
+    for (const RuleTrace& t : d.trace) {
+      std::string line = fmt::format("  {:<{}}  {:<{}}  {:<11}  {}", t.stage, stage_width, t.rule_id, rule_width,
+                                     OutcomeName(t.outcome), t.detail);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
     }
   }
   out += "policy " + d.policy_name + " " + d.policy_version + " " + d.policy_digest;

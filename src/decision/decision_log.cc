@@ -109,14 +109,15 @@ DecisionLog::~DecisionLog() = default;
 Result<std::string> DecisionLog::FormatLine(const Policy& policy, const Facts& facts,
                                             const Decision& decision) const {
   const internal::PolicyImpl& impl = policy.impl();
-  if (facts.data().owner != &impl) {
+  const internal::FactsData* data = internal::PolicyImpl::DataOf(facts);
+  if (!data || data->owner != &impl) {
     return Status::InvalidArgument("decision log: the facts were not read by policy " + policy.name());
   }
   std::vector<std::pair<std::string, std::string>> personal;
   if (options_.mask_personal) {
     std::vector<std::string> values;
     const auto& decls = impl.model().schema.facts;
-    const auto& slots = facts.data().slots;
+    const auto& slots = data->slots;
     for (std::size_t i = 0; i < decls.size() && i < slots.size(); ++i) {
       if (decls[i].personal) AddPersonal(slots[i], &values);
     }

@@ -76,12 +76,15 @@ bool Fits(const Type& t, const Value& v, std::string* why) {
   return false;
 }
 
+// Adds the items of `add` that `into` lacks, in order. An `into` that is not
+// a list is replaced (an empty one first, so `add` loses its own repeats).
 void AppendUnique(const Value& add, Value* into) {
-  if (into->kind() != Value::Kind::kList || add.kind() != Value::Kind::kList) {
+  if (add.kind() != Value::Kind::kList) {
     *into = add;
     return;
   }
-  Value::List merged = into->list_value();
+  Value::List merged;
+  if (into->kind() == Value::Kind::kList) merged = into->list_value();
   for (const Value& e : add.list_value()) {
     bool seen = false;
     for (const Value& m : merged) {
@@ -199,11 +202,11 @@ class Decider {
     for (std::size_t i = 0; i < parts.size(); ++i) {
       Value p = rule.when->EvaluateConjunct(i, ctx_);
       if (p.is_error()) {
-        Trace(stage, rule, RuleTrace::Outcome::kError, "'" + parts[i].source + "': " + p.error_message());
+        Trace(stage, rule, RuleTrace::Outcome::kError, "\"" + parts[i].source + "\": " + p.error_message());
         return;
       }
       if (p.kind() == Value::Kind::kBool && !p.bool_value()) {
-        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "'" + parts[i].source + "' is false");
+        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "\"" + parts[i].source + "\" is false");
         return;
       }
     }
@@ -228,7 +231,8 @@ class Decider {
         Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + why, f.name, rule.id, a.location);
         continue;
       }
-      if (stage.hit == HitPolicy::kCollect && f.type->kind() == TK::kList && touched_in_stage(stage, a.slot)) {
+      if (stage.hit == HitPolicy::kCollect && f.type->kind() == TK::kList) {
+        if (!touched_in_stage(stage, a.slot)) decided_[a.slot] = Value();
         AppendUnique(v, &decided_[a.slot]);
       } else {
         decided_[a.slot] = std::move(v);
@@ -274,7 +278,9 @@ class Decider {
         }
       }
       if (!zone) {
-        Error("unknown time zone '" + name + "' in the case", "", "", {});
+        const std::string& fact = m_.schema.facts[*m_.timezone_fact].name;
+        Error(fact + ": unknown time zone '" + name + "' (expected an IANA zone such as Asia/Shanghai)", fact, "",
+              {});
         return;
       }
     } else {
@@ -330,13 +336,13 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
   d.policy_version = model_.version;
   d.policy_digest = model_.digest;
   try {
-    const FactsData& data = facts.data();
-    if (data.owner != this) {
+    const FactsData* data = DataOf(facts);
+    if (!data || data->owner != this) {
       d.errors.push_back({"these facts were read by another policy; read them with this one", "", "", {}});
       return d;
     }
     d.case_id = facts.case_id();
-    Decider(model_, data, options, &d).Run();
+    Decider(model_, *data, options, &d).Run();
   } catch (const std::bad_alloc&) {
     d.errors.push_back({"out of memory while deciding", "", "", {}});
   } catch (const std::exception& e) {

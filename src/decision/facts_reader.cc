@@ -93,9 +93,93 @@ std::string Trimmed(std::string_view raw) {
                           raw.back() == ',' || raw.back() == '}' || raw.back() == ']')) {
     raw.remove_suffix(1);
   }
-  std::string s(raw);
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
-  return s;
+  if (raw.size() > 60) {
+    // Cut on a character boundary so the message stays valid UTF-8.
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(raw.substr(0, cut)) + "...";
+  }
+  return std::string(raw);
+}
+
+// RFC 8259's number grammar. simdjson only checks a number when it is
+// converted; one we do not convert (an undeclared field) is checked here, so
+// that a big integer a backend sends in a field of its own is accepted.
+bool IsJsonNumber(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+// Reads a value the case does not need, only to check that it is JSON: the
+// on-demand parser validates what it is asked for, and a case whose
+// undeclared parts are broken must be rejected like any other bad JSON.
+// Depth is bounded by the pre-scan (Limits::max_case_depth).
+simdjson::error_code Validate(sj::value v) {
+  sj::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  switch (t) {
+    case sj::json_type::object: {
+      sj::object obj;
+      if (auto e = v.get_object().get(obj)) return e;
+      for (auto field : obj) {
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return e;
+        sj::value inner;
+        if (auto e = field.value().get(inner)) return e;
+        if (auto e = Validate(inner)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case sj::json_type::array: {
+      sj::array arr;
+      if (auto e = v.get_array().get(arr)) return e;
+      for (auto item : arr) {
+        sj::value inner;
+        if (auto e = item.get(inner)) return e;
+        if (auto e = Validate(inner)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case sj::json_type::string: {
+      std::string_view s;
+      return v.get_string().get(s);
+    }
+    case sj::json_type::boolean: {
+      bool b;
+      return v.get_bool().get(b);
+    }
+    case sj::json_type::null: {
+      bool is_null = false;
+      if (auto e = v.is_null().get(is_null)) return e;
+      return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    }
+    case sj::json_type::number:
+      return IsJsonNumber(v.raw_json_token()) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
+  }
+  return simdjson::SUCCESS;
 }
 
 const char* JsonTypeName(sj::json_type t) {
@@ -123,14 +207,20 @@ class JsonFactReader {
       sj::value v;
       if (auto e = field.value().get(v)) return e;
       int child = keys_.Child(node, key);
-      if (child < 0) continue;  // undeclared: ignored (and skipped unparsed)
+      if (child < 0) {  // undeclared: ignored, but it must still be JSON
+        if (auto e = Validate(v)) return e;
+        continue;
+      }
       const FactKeyTree::Node& n = keys_.nodes[static_cast<std::size_t>(child)];
       if (n.slot >= 0) {
         if (auto e = ReadFact(schema_.facts[static_cast<std::size_t>(n.slot)], v)) return e;
       } else {
         sj::json_type t;
         if (auto e = v.type().get(t)) return e;
-        if (t != sj::json_type::object) continue;
+        if (t != sj::json_type::object) {  // a group given as a value: not ours
+          if (auto e = Validate(v)) return e;
+          continue;
+        }
         sj::object inner;
         if (auto e = v.get_object().get(inner)) return e;
         if (auto e = Walk(inner, child, prefix.empty() ? std::string(key) : prefix + "." + std::string(key))) {
@@ -190,7 +280,13 @@ class JsonFactReader {
         sj::number_type nt;
         if (auto e = v.get_number_type().get(nt)) return e;
         if (nt == sj::number_type::floating_point_number) {
-          *why = "expected " + TypeName(decl) + ", got the fraction " + Trimmed(v.raw_json_token());
+          // 100.0 and 1e2 are whole but still floating point: money and
+          // counts are sent as JSON integers, never as doubles.
+          std::string_view raw = v.raw_json_token();
+          double d = 0;
+          bool fraction = v.get_double().get(d) == simdjson::SUCCESS && d != std::floor(d);
+          *why = "expected " + TypeName(decl) + ", got " + (fraction ? "the fraction " : "the floating-point number ") +
+                 Trimmed(raw);
           return simdjson::SUCCESS;
         }
         if (t.kind() == TK::kInt) {
@@ -417,8 +513,33 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   simdjson::padded_string padded(text);
   sj::document doc;
   sj::object root;
-  auto bad = [](simdjson::error_code e) {
-    return Status::InvalidArgument(std::string("not valid JSON: ") + simdjson::error_message(e));
+  // Where the parser stopped, as 1-based line and column (in code points),
+  // when it can tell: stage 1 errors (unbalanced brackets, bad UTF-8) have
+  // no useful place.
+  bool located = false;
+  auto bad = [&](simdjson::error_code e) {
+    std::string where;
+    const char* at = nullptr;
+    if (located && doc.current_location().get(at) == simdjson::SUCCESS && at >= padded.data() &&
+        at <= padded.data() + text.size()) {
+      std::size_t offset = static_cast<std::size_t>(at - padded.data());
+      std::size_t line = 1, column = 1;
+      for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+          ++column;
+        }
+      }
+      where = " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
+    }
+    // The reader checks a value's type before reading it, so a wrong type
+    // here is a broken atom such as `tru`.
+    std::string what = e == simdjson::INCORRECT_TYPE ? "not a JSON value (expected true, false, null, a number, "
+                                                       "a string, a list or an object)"
+                                                     : simdjson::error_message(e);
+    return Status::InvalidArgument("not valid JSON" + where + ": " + what);
   };
   if (auto e = parser.iterate(padded).get(doc)) return bad(e);
   sj::json_type top;
@@ -426,6 +547,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   if (top != sj::json_type::object) return Status::InvalidArgument("a case must be a JSON object");
   if (auto e = doc.get_object().get(root)) return bad(e);
   JsonFactReader reader(schema, keys, out);
+  located = true;
   if (auto e = reader.Walk(root, 0, "")) return bad(e);
   const char* trailing = nullptr;
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {

@@ -65,8 +65,16 @@ FactsBuilder::~FactsBuilder() = default;
 
 namespace {
 
-const FieldDecl* Lookup(const FactsData& data, std::string_view name, Status* status) {
-  const auto& schema = data.owner->model().schema;
+// A builder that was moved from (or facts from a moved-from builder) has
+// no data or no policy: every call says so instead of crashing.
+Status MovedFrom() { return Status::FailedPrecondition("this FactsBuilder was moved from; get a new one from Policy::NewFacts()"); }
+
+const FieldDecl* Lookup(const FactsData* data, std::string_view name, Status* status) {
+  if (!data || !data->owner) {
+    *status = MovedFrom();
+    return nullptr;
+  }
+  const auto& schema = data->owner->model().schema;
   auto it = schema.fact_index.find(std::string(name));
   if (it == schema.fact_index.end()) {
     *status = Status::InvalidArgument(std::string(name) + ": the policy declares no such fact");
@@ -75,7 +83,7 @@ const FieldDecl* Lookup(const FactsData& data, std::string_view name, Status* st
   return &schema.facts[it->second];
 }
 
-Status SetChecked(FactsData& data, std::string_view name, Value v, internal::Type::Kind want,
+Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Type::Kind want,
                   const char* what) {
   Status st;
   const FieldDecl* d = Lookup(data, name, &st);
@@ -90,11 +98,11 @@ Status SetChecked(FactsData& data, std::string_view name, Value v, internal::Typ
     return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " +
                                    d->type->enum_type()->name);
   }
-  data.slots[d->slot] = std::move(v);
+  data->slots[d->slot] = std::move(v);
   return Status::Ok();
 }
 
-Status SetText(FactsData& data, std::string_view name, std::string_view text) {
+Status SetText(FactsData* data, std::string_view name, std::string_view text) {
   Status st;
   const FieldDecl* d = Lookup(data, name, &st);
   if (!d) return st;
@@ -103,12 +111,12 @@ Status SetText(FactsData& data, std::string_view name, std::string_view text) {
   if (!internal::ConvertText(*d, text, /*quoted=*/true, &v, &why)) {
     return Status::InvalidArgument(std::string(name) + ": " + why);
   }
-  data.slots[d->slot] = std::move(v);
+  data->slots[d->slot] = std::move(v);
   return Status::Ok();
 }
 
 // A timestamp or duration given as text, for a fact of that type.
-Status SetParsed(FactsData& data, std::string_view name, std::string_view text, internal::Type::Kind want,
+Status SetParsed(FactsData* data, std::string_view name, std::string_view text, internal::Type::Kind want,
                  const char* what) {
   Status st;
   const FieldDecl* d = Lookup(data, name, &st);
@@ -122,29 +130,29 @@ Status SetParsed(FactsData& data, std::string_view name, std::string_view text, 
 }  // namespace
 
 Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
-  return SetChecked(*data_, name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
+  return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
-  return SetChecked(*data_, name, Value::Int(value), internal::Type::Kind::kInt, "an int");
+  return SetChecked(data_.get(), name, Value::Int(value), internal::Type::Kind::kInt, "an int");
 }
 Status FactsBuilder::SetUint(std::string_view name, std::uint64_t value) {
-  return SetChecked(*data_, name, Value::Uint(value), internal::Type::Kind::kUint, "a uint");
+  return SetChecked(data_.get(), name, Value::Uint(value), internal::Type::Kind::kUint, "a uint");
 }
 Status FactsBuilder::SetDouble(std::string_view name, double value) {
-  return SetChecked(*data_, name, Value::Double(value), internal::Type::Kind::kDouble, "a double");
+  return SetChecked(data_.get(), name, Value::Double(value), internal::Type::Kind::kDouble, "a double");
 }
 Status FactsBuilder::SetBool(std::string_view name, bool value) {
-  return SetChecked(*data_, name, Value::Bool(value), internal::Type::Kind::kBool, "a bool");
+  return SetChecked(data_.get(), name, Value::Bool(value), internal::Type::Kind::kBool, "a bool");
 }
 Status FactsBuilder::SetTimestamp(std::string_view name, std::string_view rfc3339) {
-  return SetParsed(*data_, name, rfc3339, internal::Type::Kind::kTimestamp, "a timestamp");
+  return SetParsed(data_.get(), name, rfc3339, internal::Type::Kind::kTimestamp, "a timestamp");
 }
 Status FactsBuilder::SetDuration(std::string_view name, std::string_view duration) {
-  return SetParsed(*data_, name, duration, internal::Type::Kind::kDuration, "a duration");
+  return SetParsed(data_.get(), name, duration, internal::Type::Kind::kDuration, "a duration");
 }
 Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std::string>& values) {
   Status st;
-  const FieldDecl* d = Lookup(*data_, name, &st);
+  const FieldDecl* d = Lookup(data_.get(), name, &st);
   if (!d) return st;
   if (d->type->kind() != internal::Type::Kind::kList) {
     return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a list");
@@ -165,13 +173,16 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
 }
 Status FactsBuilder::Clear(std::string_view name) {
   Status st;
-  const FieldDecl* d = Lookup(*data_, name, &st);
+  const FieldDecl* d = Lookup(data_.get(), name, &st);
   if (!d) return st;
   data_->slots[d->slot] = d->default_value;
   return Status::Ok();
 }
 
-Facts FactsBuilder::Build() const { return PolicyImpl::MakeFacts(std::make_unique<FactsData>(*data_)); }
+Facts FactsBuilder::Build() const {
+  // A moved-from builder builds facts no policy accepts (Decide says so).
+  return PolicyImpl::MakeFacts(data_ ? std::make_unique<FactsData>(*data_) : std::make_unique<FactsData>());
+}
 
 // ---- PolicyImpl: reading --------------------------------------------------
 

@@ -40,6 +40,8 @@ class PolicyImpl {
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
   static Facts MakeFacts(std::unique_ptr<FactsData> data);
+  // The facts' slots, or nullptr for Facts that were moved from.
+  static const FactsData* DataOf(const Facts& facts) { return facts.data_.get(); }
 
  private:
   PolicyModel model_;

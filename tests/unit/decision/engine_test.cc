@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(the_trace_quotes_the_part_of_the_condition_that_was_false) 
   explain.explain = true;
   Decision d = DecideJson(*p, R"({"case": {"id": "C3"}, "issue": {"kind": "delay"}})", explain);
   BOOST_TEST_REQUIRE(d.ok());
-  BOOST_TEST(d.trace[0].detail == "'issue.kind == 'defect'' is false");
+  BOOST_TEST(d.trace[0].detail == R"("issue.kind == 'defect'" is false)");
   BOOST_TEST(Str(d, "resolution") == "escalate");
   BOOST_TEST(Str(d, "escalation.to") == "supervisor");
 }
