@@ -338,7 +338,8 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
   try {
     const FactsData* data = DataOf(facts);
     if (!data || data->owner != this) {
-      d.errors.push_back({"these facts were read by another policy; read them with this one", "", "", {}});
+      d.errors.push_back({"these facts were not read by this policy (read them with its ReadFactsJson, ReadFactsYaml or "
+                          "NewFacts)", "", "", {}});
       return d;
     }
     d.case_id = facts.case_id();

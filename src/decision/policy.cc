@@ -83,6 +83,9 @@ const FieldDecl* Lookup(const FactsData* data, std::string_view name, Status* st
   return &schema.facts[it->second];
 }
 
+// The fact's type as messages name it: money is an int of minor units.
+std::string Expected(const FieldDecl& d) { return d.money ? "money" : d.type->ToString(); }
+
 Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Type::Kind want,
                   const char* what) {
   Status st;
@@ -92,7 +95,7 @@ Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Typ
   bool ok = k == want || k == internal::Type::Kind::kDyn ||
             (want == internal::Type::Kind::kString && k == internal::Type::Kind::kEnum);
   if (!ok) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got " + what);
+    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got " + what);
   }
   if (k == internal::Type::Kind::kEnum && !d->type->enum_type()->Contains(v.string_value())) {
     return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " +
@@ -122,7 +125,7 @@ Status SetParsed(FactsData* data, std::string_view name, std::string_view text, 
   const FieldDecl* d = Lookup(data, name, &st);
   if (!d) return st;
   if (d->type->kind() != want) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got " + what);
+    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got " + what);
   }
   return SetText(data, name, text);
 }
@@ -155,7 +158,7 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
   const FieldDecl* d = Lookup(data_.get(), name, &st);
   if (!d) return st;
   if (d->type->kind() != internal::Type::Kind::kList) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + d->type->ToString() + ", got a list");
+    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got a list");
   }
   internal::FieldDecl elem = *d;
   elem.type = d->type->elem();
