@@ -371,7 +371,10 @@ stages:
                                         "order": {"delivered_at": "2026-11-16T16:30:00Z"}})");
   BOOST_TEST(london.script_text == "Signed 2026-11-16 16:30.");
   Decision bad_zone = DecideJson(*p, R"({"case": {"timezone": "Mars/Olympus"}})");
-  BOOST_TEST(!bad_zone.ok());
+  BOOST_TEST_REQUIRE(!bad_zone.ok());
+  BOOST_TEST(bad_zone.errors[0].field == "case.timezone");
+  BOOST_TEST(bad_zone.errors[0].message ==
+             "case.timezone: unknown time zone 'Mars/Olympus' (expected an IANA zone such as Asia/Shanghai)");
 }
 
 BOOST_AUTO_TEST_CASE(one_policy_many_threads_same_decisions) {
@@ -410,7 +413,178 @@ stages:
   aftersales::DecideOptions explain;
   explain.explain = true;
   Decision d = DecideJson(*r.policy, "{}", explain);
-  BOOST_TEST(!d.ok());
+  BOOST_TEST_REQUIRE(!d.ok());
+  BOOST_TEST(d.errors[0].message.rfind("the evaluation step budget (50 steps per decision) ran out", 0) == 0u,
+             d.errors[0].message);
+  BOOST_TEST(d.fields.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_case_locale_picks_the_text_and_the_fallback_fills_gaps) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1", locales: [zh-CN, en], default_locale: zh-CN, fallback_locale: en}
+stages:
+  - id: s
+    hit: collect
+    rules:
+      - id: both
+        then: {resolution: refund}
+        script: {zh-CN: "您好", en: "Hello"}
+      - id: english_only
+        then: {refund_cents: item.paid_cents}
+        script: {en: "We refund {decision.refund_cents}."}
+      - id: silent
+        then: {note: "'x'"}
+)");
+  const char* const item = R"("item": {"paid_cents": 12345})";
+  Decision en = DecideJson(*p, std::string(R"({"case": {"locale": "en"}, )") + item + "}");
+  BOOST_TEST(en.script_locale == "en");
+  BOOST_TEST(en.script_text == "Hello\n\nWe refund 123.45.");
+  Decision zh = DecideJson(*p, std::string(R"({"case": {"locale": "zh-CN"}, )") + item + "}");
+  BOOST_TEST(zh.script_locale == "zh-CN");
+  BOOST_TEST(zh.script_text == "您好\n\nWe refund 123.45.");
+  Decision none = DecideJson(*p, std::string("{") + item + "}");  // no locale: the default
+  BOOST_TEST(none.script_locale == "zh-CN");
+  BOOST_TEST(none.script_text == "您好\n\nWe refund 123.45.");
+  BOOST_TEST((none.matched_rules == std::vector<std::string>{"both", "english_only", "silent"}));
+}
+
+BOOST_AUTO_TEST_CASE(money_prints_with_two_decimals_in_scripts) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1", locales: [en]}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then: {resolution: refund, refund_cents: item.paid_cents}
+        script: {en: "{decision.refund_cents}|{item.paid_cents:>8}|{request.return_shipping_cents}"}
+)");
+  struct Row {
+    std::int64_t cents;
+    const char* text;
+  } rows[] = {{0, "0.00|    0.00|0.05"}, {5, "0.05|    0.05|0.05"}, {29900, "299.00|  299.00|0.05"},
+              {-1250, "-12.50|  -12.50|0.05"}, {123456789, "1234567.89|1234567.89|0.05"}};
+  for (const Row& r : rows) {
+    BOOST_TEST_CONTEXT(r.cents) {
+      Decision d = DecideJson(*p, R"({"request": {"return_shipping_cents": 5}, "item": {"paid_cents": )" +
+                                      std::to_string(r.cents) + "}}");
+      BOOST_TEST_REQUIRE(d.ok());
+      BOOST_TEST(d.script_text == r.text);
+      BOOST_TEST(d.Find("refund_cents")->int_value == r.cents);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(collect_lists_never_repeat_and_a_later_stage_replaces_them) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: first
+    hit: first
+    rules:
+      - {id: f1, then: {resolution: refund, evidence: [receipt]}}
+  - id: more
+    hit: collect
+    rules:
+      - {id: c1, then: {evidence: [photo, photo, video]}}
+      - {id: c2, when: "false", then: {evidence: [receipt]}}
+      - {id: c3, then: {evidence: [video, photo]}}
+  - id: keep
+    hit: collect
+    rules:
+      - {id: k1, when: "'receipt' in decision.evidence", then: {note: "'has receipt'"}}
+)");
+  Decision d = DecideJson(*p, "{}");
+  BOOST_TEST_REQUIRE(d.ok());
+  // The collect stage's first list replaced the first stage's; repeats are dropped.
+  BOOST_TEST((List(d, "evidence") == std::vector<std::string>{"photo", "video"}));
+  BOOST_TEST(Str(d, "note") == "<none>");
+  BOOST_TEST((d.matched_rules == std::vector<std::string>{"f1", "c1", "c3"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_first_stage_with_no_match_leaves_the_defaults) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - {id: never, when: "issue.kind == 'delay'", then: {resolution: refund, refund_cents: 5}}
+      - {id: always, then: {resolution: explain}}
+)");
+  Decision d = DecideJson(*p, R"({"issue": {"kind": "defect"}})");
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(Str(d, "resolution") == "explain");
+  BOOST_TEST(Int(d, "refund_cents") == 0);
+  BOOST_TEST(List(d, "evidence").empty());
+  BOOST_TEST(d.Find("note") != nullptr);
+  BOOST_TEST(!d.Find("note")->present());  // declared, no default, never set
+  BOOST_TEST(d.Find("freight") == nullptr);  // groups are not fields
+  BOOST_TEST(d.Find("nothing") == nullptr);
+  // Every declared non-group field, in declaration order.
+  std::vector<std::string> names;
+  for (const auto& [name, value] : d.fields) names.push_back(name);
+  BOOST_TEST((names == std::vector<std::string>{"resolution", "refund_cents", "evidence", "freight.merchant_cents",
+                                                "freight.customer_cents", "escalation.to", "note"}));
+}
+
+BOOST_AUTO_TEST_CASE(an_invariant_that_cannot_be_evaluated_fails_the_decision) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - {id: r, then: {resolution: refund}}
+invariants:
+  - id: refund_within_paid
+    message: the refund is at most what was paid
+    check: decision.refund_cents <= item.paid_cents
+)");
+  BOOST_TEST(DecideJson(*p, R"({"item": {"paid_cents": 0}})").ok());
+  Decision d = DecideJson(*p, "{}");
+  BOOST_TEST_REQUIRE(!d.ok());
+  BOOST_TEST(d.errors[0].message ==
+             "invariant 'refund_within_paid' failed: the refund is at most what was paid "
+             "(fact 'item.paid_cents' is absent); rules fired: r");
+  BOOST_TEST(d.errors[0].location.file == "policy.yaml");
+}
+
+BOOST_AUTO_TEST_CASE(a_script_that_needs_an_absent_fact_fails_naming_the_rule) {
+  auto p = MustLoad(R"(
+policy: {name: t, version: "1", locales: [en]}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then: {resolution: refund}
+        script: {en: "Order {order.id}"}
+)");
+  BOOST_TEST(DecideJson(*p, R"({"order": {"id": "O-1"}})").script_text == "Order O-1");
+  Decision d = DecideJson(*p, "{}");
+  BOOST_TEST_REQUIRE(!d.ok());
+  BOOST_TEST(d.errors[0].rule_id == "r");
+  BOOST_TEST(d.errors[0].message.find("order.id") != std::string::npos, d.errors[0].message);
+  BOOST_TEST(d.errors[0].location.line == 9);
+}
+
+BOOST_AUTO_TEST_CASE(the_trace_marks_rules_after_a_first_match_not_reached) {
+  auto p = MustLoad(kBasic);
+  aftersales::DecideOptions explain;
+  explain.explain = true;
+  Decision d = DecideJson(*p, kDefectDay3, explain);
+  BOOST_TEST_REQUIRE(d.ok());
+  std::vector<std::string> got;
+  for (const auto& t : d.trace) {
+    got.push_back(t.stage + "/" + t.rule_id + "=" + std::to_string(static_cast<int>(t.outcome)));
+  }
+  // 0 matched, 1 not matched, 2 error, 3 not reached
+  BOOST_TEST((got == std::vector<std::string>{"resolution/defect_in_7_days=0", "resolution/defect_late=3",
+                                              "resolution/other=3", "evidence/ev_defect=0", "evidence/ev_refund=0"}));
+  BOOST_TEST(d.trace[1].location.line == 15);
+  // Without explain, no trace is kept.
+  BOOST_TEST(DecideJson(*p, kDefectDay3).trace.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
