@@ -15,6 +15,18 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
+// The keys a decision's JSON has of its own. A policy field whose first
+// part is one of them would print a second key of that name (or overwrite
+// the first), so it is left out of the JSON; the loader should refuse such
+// names.
+bool IsOwnKey(std::string_view path) {
+  std::string_view head = path.substr(0, path.find('.'));
+  for (std::string_view own : {"case_id", "script", "matched_rules", "policy", "errors", "trace"}) {
+    if (head == own) return true;
+  }
+  return false;
+}
+
 ojson ToJson(const FieldValue& v) {
   switch (v.kind) {
     case FieldValue::Kind::kAbsent:
@@ -232,8 +244,12 @@ std::string CompactJson(const Decision& d) {
   AppendString(&out, d.case_id);
   OutNode root;
   root.children.reserve(d.fields.size());
-  for (const auto& [name, v] : d.fields) PathNode(&root, name)->leaf = &v;
-  for (const std::string& g : d.nullable_groups) PathNode(&root, g)->nullable = true;
+  for (const auto& [name, v] : d.fields) {
+    if (!IsOwnKey(name)) PathNode(&root, name)->leaf = &v;
+  }
+  for (const std::string& g : d.nullable_groups) {
+    if (!IsOwnKey(g)) PathNode(&root, g)->nullable = true;
+  }
   std::string body;
   AppendNode(&body, root);
   if (body.size() > 2) {
@@ -278,11 +294,13 @@ std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
     j["errors"] = std::move(errors);
   } else {
     for (const auto& [name, v] : d.fields) {
+      if (IsOwnKey(name)) continue;
       std::string leaf;
       ojson& parent = Parent(j, name, &leaf);
       if (v.present()) parent[leaf] = ToJson(v);
     }
     for (const std::string& g : d.nullable_groups) {
+      if (IsOwnKey(g)) continue;
       std::string leaf;
       ojson& parent = Parent(j, g, &leaf);
       auto it = parent.find(leaf);

@@ -262,4 +262,35 @@ stages:
   BOOST_TEST(compact == squeezed);
 }
 
+// A policy may declare a field named like one of the decision's own keys;
+// the JSON keeps its own and stays free of duplicate keys, and the field is
+// still there for code (Decision::Find).
+BOOST_AUTO_TEST_CASE(fields_named_like_the_decisions_own_keys_stay_out_of_the_json) {
+  auto r = aftersales::LoadPolicyFromStrings({{"policy.yaml", R"(
+policy: {name: t, version: "1", locales: [en]}
+facts: {case.id: string}
+decisions:
+  resolution: {type: string, required: true}
+  script: string
+  policy: {type: object}
+  policy.name: string
+  extra: int
+stages:
+  - id: s
+    hit: first
+    rules:
+      - {id: r, then: {resolution: "'a'", script: "'mine'", policy.name: "'evil'", extra: "7"}, script: {en: "hi"}}
+)"}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  Decision d = Decide(*r.policy, R"({"case": {"id": "c"}})");
+  BOOST_TEST_REQUIRE(d.ok());
+  const std::string want = R"({"case_id":"c","resolution":"a","extra":7,"script":{"locale":"en","text":"hi"},)"
+                           R"("matched_rules":["r"],"policy":{"name":"t","version":"1","digest":")" +
+                           r.policy->digest() + R"("}})";
+  BOOST_TEST(aftersales::DecisionToJson(d) == want);
+  BOOST_TEST(ordered_json::parse(aftersales::DecisionToJson(d, false, 1)).dump() == want);
+  BOOST_TEST(d.Find("script")->string_value == "mine");
+  BOOST_TEST(d.Find("policy.name")->string_value == "evil");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
