@@ -191,7 +191,13 @@ class Decider {
       Trace(stage, rule, RuleTrace::Outcome::kMatched, "");
       return true;
     }
-    if (options_.explain) Explain(stage, rule, v);
+    if (options_.explain) {
+      // Explaining re-evaluates parts of the condition; it must not spend
+      // the decision's budget, or --explain could change the decision.
+      std::int64_t steps_left = ctx_.steps_left;
+      Explain(stage, rule, v);
+      ctx_.steps_left = steps_left;
+    }
     return false;
   }
 

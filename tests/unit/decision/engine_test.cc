@@ -587,4 +587,42 @@ BOOST_AUTO_TEST_CASE(the_trace_marks_rules_after_a_first_match_not_reached) {
   BOOST_TEST(DecideJson(*p, kDefectDay3).trace.empty());
 }
 
+// --explain re-evaluates the parts of conditions that failed; that must not
+// spend the decision's step budget, or explaining could change the outcome.
+BOOST_AUTO_TEST_CASE(explaining_does_not_change_the_decision_under_any_budget) {
+  const std::string rules = R"yaml(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: heavy_false
+        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && issue.kind == 'delay'"
+        then: {resolution: refund}
+      - id: heavy_again
+        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && issue.kind == 'no_reason'"
+        then: {resolution: exchange}
+      - {id: fallback, then: {resolution: escalate}}
+)yaml";
+  int decided = 0;
+  for (int budget = 5; budget <= 400; budget += 5) {
+    aftersales::LoadOptions options;
+    options.limits.max_eval_steps = budget;
+    auto r = LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", rules}}, options);
+    BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+    aftersales::DecideOptions explain;
+    explain.explain = true;
+    Decision plain = DecideJson(*r.policy, R"({"issue": {"kind": "defect"}})");
+    Decision explained = DecideJson(*r.policy, R"({"issue": {"kind": "defect"}})", explain);
+    BOOST_TEST_CONTEXT("budget " << budget) {
+      BOOST_TEST(plain.ok() == explained.ok());
+      BOOST_TEST(aftersales::DecisionToJson(plain) == aftersales::DecisionToJson(explained));
+    }
+    decided += plain.ok();
+  }
+  // Small budgets fail and large ones decide: the range covers the edge.
+  BOOST_TEST(decided > 0);
+  BOOST_TEST(decided < 80);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
