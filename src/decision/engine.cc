@@ -100,8 +100,9 @@ void AppendUnique(const Value& add, Value* into) {
 
 class Decider {
  public:
-  Decider(const PolicyModel& m, const FactsData& facts, const DecideOptions& options, Decision* d)
-      : m_(m), facts_(facts), options_(options), d_(d) {
+  Decider(const PolicyModel& m, const TimeZone* default_zone, const FactsData& facts, const DecideOptions& options,
+          Decision* d)
+      : m_(m), default_zone_(default_zone), facts_(facts), options_(options), d_(d) {
     decided_.resize(m.schema.decisions.size());
     for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
     spaces_[kFactSpace] = facts.slots.data();
@@ -290,7 +291,7 @@ class Decider {
         return;
       }
     } else {
-      zone = FindTimeZone(m_.default_timezone);
+      zone = default_zone_;
     }
     std::string text;
     std::string used_locale = locale < m_.locales.size() ? m_.locales[locale] : "";
@@ -322,6 +323,7 @@ class Decider {
   }
 
   const PolicyModel& m_;
+  const TimeZone* default_zone_;
   const FactsData& facts_;
   const DecideOptions& options_;
   Decision* d_;
@@ -349,7 +351,7 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
       return d;
     }
     d.case_id = facts.case_id();
-    Decider(model_, *data, options, &d).Run();
+    Decider(model_, default_zone_, *data, options, &d).Run();
   } catch (const std::bad_alloc&) {
     d.errors.push_back({"out of memory while deciding", "", "", {}});
   } catch (const std::exception& e) {

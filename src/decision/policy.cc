@@ -192,7 +192,9 @@ Facts FactsBuilder::Build() const {
 namespace internal {
 
 PolicyImpl::PolicyImpl(PolicyModel model)
-    : model_(std::move(model)), keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))) {}
+    : model_(std::move(model)),
+      keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))),
+      default_zone_(FindTimeZone(model_.default_timezone)) {}
 
 PolicyImpl::~PolicyImpl() = default;
 

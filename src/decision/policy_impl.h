@@ -11,6 +11,7 @@
 #include "aftersales/facts.h"
 #include "aftersales/options.h"
 #include "aftersales/result.h"
+#include "common/time.h"
 #include "common/value.h"
 #include "policy/policy_model.h"
 
@@ -46,6 +47,8 @@ class PolicyImpl {
  private:
   PolicyModel model_;
   std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
+  // The zone of a case that names none (default_timezone), found once.
+  const TimeZone* default_zone_ = nullptr;
 };
 
 }  // namespace aftersales::internal

@@ -625,4 +625,24 @@ stages:
   BOOST_TEST(decided < 80);
 }
 
+BOOST_AUTO_TEST_CASE(without_a_zone_fact_the_policy_default_zone_is_used) {
+  auto r = LoadPolicyFromStrings({{"policy.yaml", R"(
+policy: {name: t, version: "1", locales: [en], default_timezone: America/New_York}
+facts: {order.delivered_at: timestamp}
+decisions: {resolution: {type: string, required: true}}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then: {resolution: "'explain'"}
+        script: {en: "Signed {order.delivered_at:%Y-%m-%d %H:%M %z}."}
+)"}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  Decision summer = DecideJson(*r.policy, R"({"order": {"delivered_at": "2026-07-01T12:00:00Z"}})");
+  BOOST_TEST(summer.script_text == "Signed 2026-07-01 08:00 -0400.");
+  Decision winter = DecideJson(*r.policy, R"({"order": {"delivered_at": "2026-12-01T12:00:00Z"}})");
+  BOOST_TEST(winter.script_text == "Signed 2026-12-01 07:00 -0500.");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
