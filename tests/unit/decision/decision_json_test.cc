@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_SUITE(decision_json)
 BOOST_AUTO_TEST_CASE(a_full_decision_prints_exactly_the_vocabulary_shape) {
   auto p = Load();
   Decision d = Decide(*p, kAngryDefect);
-  BOOST_TEST_REQUIRE(d.ok(), d.errors[0].message);
+  BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
   const std::string want =
       R"({"case_id":"C-9","resolution":"return_refund","options":["return_refund","exchange"],)"
       R"("refund_cents":29900,)"
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(an_empty_nullable_group_is_null_and_an_empty_group_is_an_ob
   Decision d = Decide(*p, R"({"case": {"id": "C-1"}, "customer": {"emotion": "calm"},
                               "item": {"name": "kettle", "paid_cents": 100}, "issue": {"type": "quality_defect"},
                               "request": {"return_shipping_cents": 0}})");
-  BOOST_TEST_REQUIRE(d.ok(), d.errors[0].message);
+  BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
   ordered_json j = ordered_json::parse(aftersales::DecisionToJson(d));
   BOOST_TEST(j["escalation"].is_null());
   BOOST_TEST(j["deadlines"].dump() == "{}");
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(freight_parts_add_up_to_the_cent) {
     BOOST_TEST_CONTEXT("return_shipping_cents " << cents) {
       Decision d = Decide(*p, R"({"item": {"paid_cents": 1}, "issue": {"type": "quality_defect"},
                                   "request": {"return_shipping_cents": )" + std::to_string(cents) + "}}");
-      BOOST_TEST_REQUIRE(d.ok(), d.errors[0].message);
+      BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
       std::int64_t merchant = d.Find("freight.merchant_cents")->int_value;
       std::int64_t customer = d.Find("freight.customer_cents")->int_value;
       std::int64_t insurance = d.Find("freight.insurance_cents")->int_value;

@@ -64,7 +64,7 @@ std::shared_ptr<const aftersales::Policy> Load(const aftersales::LoadOptions& op
 
 std::string Note(const aftersales::Policy& p, const aftersales::Facts& facts) {
   Decision d = p.Decide(facts);
-  BOOST_TEST_REQUIRE(d.ok(), d.errors[0].message);
+  BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
   const FieldValue* v = d.Find("note");
   BOOST_TEST_REQUIRE(v != nullptr);
   return v->string_value;
