@@ -399,7 +399,8 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
       if (FromYaml(*decl.type, decl, v, &val, &why, 0)) {
         out->slots[decl.slot] = std::move(val);
       } else {
-        errors->push_back(path + " (line " + std::to_string(v.location.line) + "): " + why);
+        errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
+                          std::to_string(v.location.column) + "): " + why);
       }
     } else if (v.IsMap()) {
       WalkYaml(v, path, schema, out, errors, depth + 1);

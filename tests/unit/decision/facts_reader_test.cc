@@ -240,24 +240,24 @@ BOOST_AUTO_TEST_CASE(yaml_values_that_do_not_fit_name_the_field) {
     const char* yaml;
     const char* message;
   } rows[] = {
-      {"case: {vip: yes}\n", "case.vip (line 1): expected bool, got 'yes'"},
-      {"case: {vip: \"true\"}\n", "case.vip (line 1): expected bool, got 'true'"},
-      {"order: {paid_cents: 299.5}\n", "order.paid_cents (line 1): expected money (integer minor units), got '299.5'"},
-      {"order: {paid_cents: \"299\"}\n", "order.paid_cents (line 1): expected money (integer minor units), got '299'"},
-      {"order: {count: 0x10}\n", "order.count (line 1): expected int, got '0x10'"},
+      {"case: {vip: yes}\n", "case.vip (line 1, column 13): expected bool, got 'yes'"},
+      {"case: {vip: \"true\"}\n", "case.vip (line 1, column 13): expected bool, got 'true'"},
+      {"order: {paid_cents: 299.5}\n", "order.paid_cents (line 1, column 21): expected money (integer minor units), got '299.5'"},
+      {"order: {paid_cents: \"299\"}\n", "order.paid_cents (line 1, column 21): expected money (integer minor units), got '299'"},
+      {"order: {count: 0x10}\n", "order.count (line 1, column 16): expected int, got '0x10'"},
       {"issue: {kind: defekt}\n",
-       "issue.kind (line 1): 'defekt' is not a value of kind (expected one of: defect, no_reason, delay)"},
-      {"issue: {evidence: photo}\n", "issue.evidence (line 1): expected list(evidence), got 'photo'"},
+       "issue.kind (line 1, column 15): 'defekt' is not a value of kind (expected one of: defect, no_reason, delay)"},
+      {"issue: {evidence: photo}\n", "issue.evidence (line 1, column 19): expected list(evidence), got 'photo'"},
       {"order: {delivered_at: 2026-11-17}\n",
-       "order.delivered_at (line 1): \"2026-11-17\": not an RFC 3339 timestamp (expected e.g. "
+       "order.delivered_at (line 1, column 23): \"2026-11-17\": not an RFC 3339 timestamp (expected e.g. "
        "2026-11-20T14:03:00+08:00)"},
-      {"case: {id: [a]}\n", "case.id (line 1): expected string, got a list"},
+      {"case: {id: [a]}\n", "case.id (line 1, column 12): expected string, got a list"},
   };
   for (const Row& r : rows) {
     BOOST_TEST_CONTEXT(r.yaml) { BOOST_TEST(YamlError(*p, r.yaml) == r.message); }
   }
   BOOST_TEST(YamlError(*p, "case: {vip: yes}\norder:\n  count: x\n") ==
-             "case.vip (line 1): expected bool, got 'yes'; order.count (line 3): expected int, got 'x'");
+             "case.vip (line 1, column 13): expected bool, got 'yes'; order.count (line 3, column 10): expected int, got 'x'");
   BOOST_TEST(YamlError(*p, "- a\n- b\n") == "a case must be a YAML map");
   BOOST_TEST(YamlError(*p, "case: {id: [}\n").rfind("not valid YAML: line 1:", 0) == 0u);
 }
