@@ -277,7 +277,9 @@ std::string CompactJson(const Decision& d) {
 
 }  // namespace
 
-std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
+namespace {
+
+std::string ToJsonImpl(const Decision& d, bool include_trace, int indent) {
   if (indent < 0 && !include_trace && d.ok()) return CompactJson(d);
   ojson j;
   j["case_id"] = d.case_id;
@@ -314,7 +316,7 @@ std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string DecisionToText(const Decision& d, bool include_trace) {
+std::string ToTextImpl(const Decision& d, bool include_trace) {
   std::string out;
   out += "case " + (d.case_id.empty() ? std::string("(no id)") : d.case_id) + "\n";
   if (!d.ok()) {
@@ -348,6 +350,26 @@ std::string DecisionToText(const Decision& d, bool include_trace) {
   }
   out += "policy " + d.policy_name + " " + d.policy_version + " " + d.policy_digest;
   return out;
+}
+
+}  // namespace
+
+// Public functions do not throw: out of memory gives an empty string (which
+// needs no allocation).
+std::string DecisionToJson(const Decision& d, bool include_trace, int indent) {
+  try {
+    return ToJsonImpl(d, include_trace, indent);
+  } catch (...) {
+    return std::string();
+  }
+}
+
+std::string DecisionToText(const Decision& d, bool include_trace) {
+  try {
+    return ToTextImpl(d, include_trace);
+  } catch (...) {
+    return std::string();
+  }
 }
 
 }  // namespace aftersales

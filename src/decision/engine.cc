@@ -340,10 +340,10 @@ class Decider {
 
 Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) const {
   Decision d;
-  d.policy_name = model_.name;
-  d.policy_version = model_.version;
-  d.policy_digest = model_.digest;
   try {
+    d.policy_name = model_.name;
+    d.policy_version = model_.version;
+    d.policy_digest = model_.digest;
     const FactsData* data = DataOf(facts);
     if (!data || data->owner != this) {
       d.errors.push_back({"these facts were not read by this policy (read them with its ReadFactsJson, ReadFactsYaml or "
@@ -356,6 +356,8 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
     d.errors.push_back({"out of memory while deciding", "", "", {}});
   } catch (const std::exception& e) {
     d.errors.push_back({std::string("internal error while deciding: ") + e.what(), "", "", {}});
+  } catch (...) {
+    d.errors.push_back({"internal error while deciding", "", "", {}});
   }
   if (!d.ok()) d.fields.clear();
   return d;
