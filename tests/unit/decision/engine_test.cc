@@ -3,11 +3,15 @@
 // policy shared by many threads.
 #include <boost/test/unit_test.hpp>
 
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "aftersales/aftersales.h"
+#include "decision/policy_impl.h"
 
 namespace {
 
@@ -643,6 +647,88 @@ stages:
   BOOST_TEST(summer.script_text == "Signed 2026-07-01 08:00 -0400.");
   Decision winter = DecideJson(*r.policy, R"({"order": {"delivered_at": "2026-12-01T12:00:00Z"}})");
   BOOST_TEST(winter.script_text == "Signed 2026-12-01 07:00 -0500.");
+}
+
+// Random cases on the shipped policy (rules/): any mix of present, absent
+// and extreme facts. The engine never throws or crashes, explaining never
+// changes the outcome, and every decision it makes has the vocabulary's
+// basic guarantees (failures are allowed: a case may be undecidable).
+BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_promises) {
+  auto loaded = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules");
+  BOOST_TEST_REQUIRE(loaded.ok(), aftersales::FormatIssues(loaded.issues));
+  const aftersales::Policy& p = *loaded.policy;
+  using Kind = aftersales::internal::Type::Kind;
+  const auto& facts = p.impl().model().schema.facts;
+  std::mt19937_64 rng(7);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  const std::vector<std::int64_t> ints = {0, 1, 2, 7, 8, 15, 100, 1525, 29900, -1, 9223372036854775807LL};
+  const std::vector<std::string> times = {"2026-11-20T14:00:00+08:00", "2026-11-13T00:00:00+08:00",
+                                          "2026-11-12T23:59:59+08:00", "2026-03-08T02:30:00-05:00",
+                                          "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z"};
+  int decided = 0, failed = 0;
+  for (int i = 0; i < 1500; ++i) {
+    nlohmann::json c = nlohmann::json::object();
+    for (const auto& f : facts) {
+      if (pick(3) == 0) continue;  // absent
+      const auto& t = *f.type;
+      nlohmann::json v;
+      switch (t.kind()) {
+        case Kind::kBool: v = pick(2) == 0; break;
+        case Kind::kInt: v = ints[pick(ints.size())]; break;
+        case Kind::kTimestamp: v = times[pick(times.size())]; break;
+        case Kind::kEnum: v = t.enum_type()->values[pick(t.enum_type()->values.size())]; break;
+        case Kind::kList: {
+          v = nlohmann::json::array();
+          if (t.elem()->kind() == Kind::kEnum) {
+            for (std::size_t k = pick(4); k > 0; --k) {
+              v.push_back(t.elem()->enum_type()->values[pick(t.elem()->enum_type()->values.size())]);
+            }
+          }
+          break;
+        }
+        default:
+          if (f.name == "case.timezone") {
+            v = std::vector<std::string>{"Asia/Shanghai", "UTC", "America/New_York", "Pacific/Kiritimati"}[pick(4)];
+          } else {
+            v = "s" + std::to_string(pick(1000));
+          }
+      }
+      c[f.name] = v;  // flat dotted keys
+    }
+    std::string text = c.dump();
+    BOOST_TEST_CONTEXT(text) {
+      auto read = p.ReadFactsJson(text);
+      BOOST_TEST_REQUIRE(read.ok(), read.status().message());
+      aftersales::DecideOptions explain;
+      explain.explain = true;
+      Decision d = p.Decide(*read);
+      Decision e = p.Decide(*read, explain);
+      std::string json = aftersales::DecisionToJson(d);
+      BOOST_TEST(json == aftersales::DecisionToJson(e));
+      auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+      BOOST_TEST_REQUIRE(!parsed.is_discarded());
+      BOOST_TEST(!aftersales::DecisionToText(e, true).empty());
+      if (!d.ok()) {
+        ++failed;
+        BOOST_TEST(parsed.contains("errors"));
+        continue;
+      }
+      ++decided;
+      const auto& options = parsed["options"];
+      BOOST_TEST((std::find(options.begin(), options.end(), parsed["resolution"]) != options.end()));
+      const auto& fr = parsed["freight"];
+      std::int64_t parts = fr["merchant_cents"].get<std::int64_t>() + fr["customer_cents"].get<std::int64_t>() +
+                           fr["insurance_cents"].get<std::int64_t>();
+      if (fr["payer"] == "none") {
+        BOOST_TEST(parts == 0);
+      } else {
+        BOOST_TEST(parts == c.value("request.return_shipping_cents", std::int64_t{0}));
+      }
+      BOOST_TEST(parsed["policy"]["digest"].get<std::string>().rfind("sha256:", 0) == 0u);
+    }
+  }
+  BOOST_TEST_MESSAGE(decided << " decided, " << failed << " failed");
+  BOOST_TEST(decided > 500);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
