@@ -22,6 +22,7 @@ struct DecideArgs {
   std::string cases_file;  // JSON Lines, "-" for stdin
   std::string format = "json";
   bool explain = false;
+  int threads = 0;         // deciding threads for --cases; 0 = one per core
 };
 int RunDecide(const DecideArgs& args);
 

@@ -127,6 +127,7 @@ int DecideMany(const Policy& policy, const DecideArgs& args) {
   BatchOptions options;
   options.explain = args.explain;
   options.text = args.format == "text";
+  options.threads = args.threads;
   options.source_name = args.cases_file == "-" ? "<stdin>" : args.cases_file;
   ProgressLine progress(total_bytes);
   if (progress.enabled()) options.progress = [&](const BatchProgress& p) { progress.Update(p); };

@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
   decide_cmd->add_option("--format", decide.format, "Output format")
       ->check(CLI::IsMember({"json", "text"}));
   decide_cmd->add_flag("--explain", decide.explain, "Show every rule tried and why it matched or not");
+  decide_cmd->add_option("--threads", decide.threads, "Deciding threads for --cases (default: one per core)")
+      ->check(CLI::Range(1, 256));
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand("check", "Load and validate a policy; report every problem");

@@ -180,7 +180,16 @@ bool Equal(const Value& a, const Value& b, int depth) {
 
 }  // namespace
 
-bool ValuesEqual(const Value& a, const Value& b) { return Equal(a, b, 0); }
+bool ValuesEqual(const Value& a, const Value& b) {
+  // The common case (an enum fact against a word) without the general path;
+  // enum facts share their word's string, so often the pointers match.
+  if (a.kind() == Value::Kind::kString && b.kind() == Value::Kind::kString) {
+    const std::string& x = a.string_value();
+    const std::string& y = b.string_value();
+    return &x == &y || x == y;
+  }
+  return Equal(a, b, 0);
+}
 
 std::string FormatCelLiteral(const Value& v) {
   std::string out;

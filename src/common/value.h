@@ -40,6 +40,8 @@ class Value {
   static Value String(std::string v) {
     return Value(std::make_shared<const std::string>(std::move(v)));
   }
+  // A string that shares `v` (an enum's word, say) instead of copying it.
+  static Value SharedString(std::shared_ptr<const std::string> v) { return Value(std::move(v)); }
   static Value ListOf(List v) { return Value(std::make_shared<const List>(std::move(v))); }
   static Value MapOf(Map v) { return Value(std::make_shared<const Map>(std::move(v))); }
   static Value Time(Timestamp v) { return Value(v); }

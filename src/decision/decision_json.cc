@@ -1,5 +1,7 @@
 // The decision's JSON (the vocabulary's form) and text (what an agent reads).
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -7,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "aftersales/decision.h"
 
@@ -125,42 +128,90 @@ namespace {
 
 // A fast writer for the common one-line form, used by batch runs: the
 // decision's fields nest by their dotted names, in declaration order.
-void AppendString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n': *out += "\\n"; break;
-        case '\r': *out += "\\r"; break;
-        case '\t': *out += "\\t"; break;
-        case '\b': *out += "\\b"; break;
-        case '\f': *out += "\\f"; break;
-        default: *out += fmt::format("\\u{:04x}", c);
-      }
-      ++i;
-    } else if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-      ++i;
-    } else {
-      // Copy a well-formed UTF-8 sequence; replace a broken one with U+FFFD.
-      std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-      bool ok = n > 0 && i + n <= s.size();
-      for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-      if (ok) {
-        out->append(s.data() + i, n);
-        i += n;
-      } else {
-        *out += "\xEF\xBF\xBD";
-        ++i;
+void AppendEscaped(std::string* out, unsigned char c) {
+  switch (c) {
+    case '"': *out += "\\\""; break;
+    case '\\': *out += "\\\\"; break;
+    case '\n': *out += "\\n"; break;
+    case '\r': *out += "\\r"; break;
+    case '\t': *out += "\\t"; break;
+    case '\b': *out += "\\b"; break;
+    case '\f': *out += "\\f"; break;
+    default: *out += fmt::format("\\u{:04x}", c);
+  }
+}
+
+// True when one of the 8 bytes in `w` is a control character, '"' or '\\'
+// (the bytes JSON must escape), by the usual bit tricks on a word.
+inline bool NeedsEscape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_zero = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+// Text known to be valid UTF-8: copied in runs, escaping only what JSON needs.
+void AppendValidString(std::string* out, std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;
+  while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (!NeedsEscape(w)) {
+        p += 8;
+        continue;
       }
     }
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    out->append(run, p);
+    AppendEscaped(out, c);
+    run = ++p;
   }
+  out->append(run, p);
+}
+
+void AppendString(std::string* out, std::string_view s) {
+  out->reserve(out->size() + s.size() + 2);
+  out->push_back('"');
+  if (simdjson::validate_utf8(s.data(), s.size())) {
+    AppendValidString(out, s);
+    out->push_back('"');
+    return;
+  }
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;  // start of the bytes that copy through unchanged
+  while (p < end) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    if (c >= 0x80) {
+      // A well-formed UTF-8 sequence copies through; a broken one becomes U+FFFD.
+      std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+      bool ok = n > 0 && n <= static_cast<std::size_t>(end - p);
+      for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(p[k]) & 0xC0) == 0x80;
+      if (ok) {
+        p += n;
+        continue;
+      }
+      out->append(run, p);
+      *out += "\xEF\xBF\xBD";
+      run = ++p;
+      continue;
+    }
+    out->append(run, p);
+    AppendEscaped(out, c);
+    run = ++p;
+  }
+  out->append(run, p);
   out->push_back('"');
 }
 
@@ -169,8 +220,16 @@ void AppendValue(std::string* out, const FieldValue& v) {
     case FieldValue::Kind::kAbsent:
     case FieldValue::Kind::kNull: *out += "null"; return;
     case FieldValue::Kind::kBool: *out += v.bool_value ? "true" : "false"; return;
-    case FieldValue::Kind::kInt: fmt::format_to(std::back_inserter(*out), "{}", v.int_value); return;
-    case FieldValue::Kind::kUint: fmt::format_to(std::back_inserter(*out), "{}", v.uint_value); return;
+    case FieldValue::Kind::kInt: {
+      fmt::format_int n(v.int_value);
+      out->append(n.data(), n.size());
+      return;
+    }
+    case FieldValue::Kind::kUint: {
+      fmt::format_int n(v.uint_value);
+      out->append(n.data(), n.size());
+      return;
+    }
     case FieldValue::Kind::kDouble: *out += ojson(v.double_value).dump(); return;
     case FieldValue::Kind::kString: AppendString(out, v.string_value); return;
     case FieldValue::Kind::kList:
@@ -184,9 +243,13 @@ void AppendValue(std::string* out, const FieldValue& v) {
   }
 }
 
+// The nesting of a decision's fields ("freight.payer" sits in "freight"),
+// worked out once per list of field names and kept per thread: decisions of
+// one policy all have the same names in the same order.
 struct OutNode {
-  std::string_view key;
-  const FieldValue* leaf = nullptr;
+  std::string key;
+  std::string key_json;  // "key": as JSON, ready to append
+  int leaf = -1;         // index into Decision::fields, or -1 for a group
   std::vector<OutNode> children;
   bool nullable = false;
 };
@@ -195,7 +258,11 @@ OutNode* Child(OutNode* parent, std::string_view key) {
   for (OutNode& c : parent->children) {
     if (c.key == key) return &c;
   }
-  parent->children.push_back(OutNode{key, nullptr, {}, false});
+  OutNode n;
+  n.key = std::string(key);
+  AppendString(&n.key_json, key);
+  n.key_json.push_back(':');
+  parent->children.push_back(std::move(n));
   return &parent->children.back();
 }
 
@@ -209,53 +276,72 @@ OutNode* PathNode(OutNode* root, std::string_view path) {
   return Child(cur, path.substr(start));
 }
 
-bool AnyPresent(const OutNode& n) {
-  if (n.leaf) return n.leaf->present();
+struct Layout {
+  std::vector<std::string> names;   // the Decision::fields names it was built for
+  std::vector<std::string> groups;  // and its nullable_groups
+  OutNode root;
+
+  bool Fits(const Decision& d) const {
+    if (names.size() != d.fields.size() || groups != d.nullable_groups) return false;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] != d.fields[i].first) return false;
+    }
+    return true;
+  }
+
+  void Build(const Decision& d) {
+    names.clear();
+    for (const auto& f : d.fields) names.push_back(f.first);
+    groups = d.nullable_groups;
+    root = OutNode{};
+    for (std::size_t i = 0; i < d.fields.size(); ++i) {
+      if (!IsOwnKey(names[i])) PathNode(&root, names[i])->leaf = static_cast<int>(i);
+    }
+    for (const std::string& g : groups) {
+      if (!IsOwnKey(g)) PathNode(&root, g)->nullable = true;
+    }
+  }
+};
+
+bool AnyPresent(const OutNode& n, const Decision& d) {
+  if (n.leaf >= 0) return d.fields[static_cast<std::size_t>(n.leaf)].second.present();
   for (const OutNode& c : n.children) {
-    if (AnyPresent(c)) return true;
+    if (AnyPresent(c, d)) return true;
   }
   return false;
 }
 
-void AppendNode(std::string* out, const OutNode& n) {
-  out->push_back('{');
+// Appends the members of `n` (without braces); false when there were none.
+bool AppendMembers(std::string* out, const OutNode& n, const Decision& d) {
   bool first = true;
   for (const OutNode& c : n.children) {
-    if (c.leaf && !c.leaf->present()) continue;
+    const FieldValue* leaf = c.leaf >= 0 ? &d.fields[static_cast<std::size_t>(c.leaf)].second : nullptr;
+    if (leaf && !leaf->present()) continue;
     if (!first) out->push_back(',');
     first = false;
-    AppendString(out, c.key);
-    out->push_back(':');
-    if (c.leaf) {
-      AppendValue(out, *c.leaf);
-    } else if (c.nullable && !AnyPresent(c)) {
+    *out += c.key_json;
+    if (leaf) {
+      AppendValue(out, *leaf);
+    } else if (c.nullable && !AnyPresent(c, d)) {
       *out += "null";
     } else {
-      AppendNode(out, c);
+      out->push_back('{');
+      AppendMembers(out, c, d);
+      out->push_back('}');
     }
   }
-  out->push_back('}');
+  return !first;
 }
 
 std::string CompactJson(const Decision& d) {
+  thread_local Layout layout;
+  if (!layout.Fits(d)) layout.Build(d);
   std::string out;
-  out.reserve(1024);
+  out.reserve(2048);
   out += "{\"case_id\":";
   AppendString(&out, d.case_id);
-  OutNode root;
-  root.children.reserve(d.fields.size());
-  for (const auto& [name, v] : d.fields) {
-    if (!IsOwnKey(name)) PathNode(&root, name)->leaf = &v;
-  }
-  for (const std::string& g : d.nullable_groups) {
-    if (!IsOwnKey(g)) PathNode(&root, g)->nullable = true;
-  }
-  std::string body;
-  AppendNode(&body, root);
-  if (body.size() > 2) {
-    out.push_back(',');
-    out.append(body, 1, body.size() - 2);
-  }
+  out.push_back(',');
+  if (!AppendMembers(&out, layout.root, d)) out.pop_back();
   out += ",\"script\":{\"locale\":";
   AppendString(&out, d.script_locale);
   out += ",\"text\":";

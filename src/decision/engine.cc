@@ -145,6 +145,7 @@ class Decider {
     }
     if (!d_->ok() || OverBudget()) return;
     RenderScript();
+    d_->fields.reserve(m_.schema.decisions.size());
     for (const FieldDecl& f : m_.schema.decisions) {
       d_->fields.emplace_back(f.name, ToField(decided_[f.slot], f.money));
     }
@@ -187,7 +188,9 @@ class Decider {
       Trace(stage, rule, RuleTrace::Outcome::kMatched, "");
       return true;
     }
-    Value v = rule.when->Evaluate(ctx_);
+    // A guard that fails (say `issue.type == 'wrong_item'` on another issue)
+    // settles it without evaluating the rest of the condition.
+    Value v = rule.when->GuardAllows(ctx_) ? rule.when->Evaluate(ctx_) : Value::Bool(false);
     if (v.kind() == Value::Kind::kBool && v.bool_value()) {
       Trace(stage, rule, RuleTrace::Outcome::kMatched, "");
       return true;

@@ -1,6 +1,9 @@
 #include "decision/facts_reader.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
+#include <memory>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -20,29 +23,31 @@ std::string TypeName(const FieldDecl& d) {
   return d.type->ToString();
 }
 
-bool EnumCheck(const Type& t, const std::string& s, std::string* why) {
-  if (t.kind() != TK::kEnum || t.enum_type()->Contains(s)) return true;
-  std::string list;
-  for (const std::string& v : t.enum_type()->values) list += (list.empty() ? "" : ", ") + v;
-  *why = "'" + s + "' is not a value of " + t.enum_type()->name + " (expected one of: " + list + ")";
-  return false;
-}
-
-bool StringTyped(const Type& t, const std::string& s, Value* out, std::string* why) {
+bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why) {
   switch (t.kind()) {
     case TK::kString:
     case TK::kDyn:
-      *out = Value::String(s);
+      *out = Value::String(std::string(s));
       return true;
-    case TK::kEnum:
-      if (!EnumCheck(t, s, why)) return false;
-      *out = Value::String(s);
+    case TK::kEnum: {
+      const EnumType& e = *t.enum_type();
+      int i = e.IndexOf(s);
+      if (i < 0) {
+        std::string list;
+        for (const std::string& v : e.values) list += (list.empty() ? "" : ", ") + v;
+        *why = "'" + std::string(s) + "' is not a value of " + e.name + " (expected one of: " + list + ")";
+        return false;
+      }
+      // Every case's copy of an enum fact is the enum's own shared word.
+      const auto idx = static_cast<std::size_t>(i);
+      *out = idx < e.shared.size() ? Value::SharedString(e.shared[idx]) : Value::String(std::string(s));
       return true;
+    }
     case TK::kTimestamp: {
       std::string err;
       auto ts = ParseTimestamp(s, &err);
       if (!ts) {
-        *why = "\"" + s + "\": " + err;
+        *why = "\"" + std::string(s) + "\": " + err;
         return false;
       }
       *out = Value::Time(*ts);
@@ -52,7 +57,7 @@ bool StringTyped(const Type& t, const std::string& s, Value* out, std::string* w
       std::string err;
       auto d = ParseDuration(s, &err);
       if (!d) {
-        *why = "\"" + s + "\": " + err;
+        *why = "\"" + std::string(s) + "\": " + err;
         return false;
       }
       *out = Value::Dur(*d);
@@ -66,18 +71,30 @@ bool StringTyped(const Type& t, const std::string& s, Value* out, std::string* w
 // Nesting depth of a JSON text, counted before parsing so that no parser
 // recursion or allocation is spent on a hostile document.
 int JsonDepth(std::string_view s) {
+  // Bytes that matter, by class: 1 quote, 2 backslash, 3 open, 4 close.
+  static constexpr auto kClass = [] {
+    std::array<unsigned char, 256> t{};
+    t['"'] = 1;
+    t['\\'] = 2;
+    t['{'] = t['['] = 3;
+    t['}'] = t[']'] = 4;
+    return t;
+  }();
   int depth = 0, max_depth = 0;
   bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  for (; p < end; ++p) {
+    unsigned char k = kClass[*p];
+    if (k == 0) continue;
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
+      if (k == 2) ++p;
+      else if (k == 1) in_string = false;
+    } else if (k == 1) {
       in_string = true;
-    } else if (c == '{' || c == '[') {
+    } else if (k == 3) {
       max_depth = std::max(max_depth, ++depth);
-    } else if (c == '}' || c == ']') {
+    } else if (k == 4) {
       --depth;
     }
   }
@@ -200,7 +217,7 @@ class JsonFactReader {
       : schema_(schema), keys_(keys), out_(out) {}
 
   // Walks an object whose keys continue the path at `node`.
-  simdjson::error_code Walk(sj::object obj, int node, const std::string& prefix) {
+  simdjson::error_code Walk(sj::object obj, int node) {
     for (auto field : obj) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return e;
@@ -223,9 +240,7 @@ class JsonFactReader {
         }
         sj::object inner;
         if (auto e = v.get_object().get(inner)) return e;
-        if (auto e = Walk(inner, child, prefix.empty() ? std::string(key) : prefix + "." + std::string(key))) {
-          return e;
-        }
+        if (auto e = Walk(inner, child)) return e;
       }
     }
     return simdjson::SUCCESS;
@@ -317,7 +332,7 @@ class JsonFactReader {
         if (jt != sj::json_type::string) return mismatch();
         std::string_view sv;
         if (auto e = v.get_string().get(sv)) return e;
-        if (!StringTyped(t, std::string(sv), out, why) && why->empty()) return mismatch();
+        if (!StringTyped(t, sv, out, why) && why->empty()) return mismatch();
         return simdjson::SUCCESS;
       }
       case TK::kList: {
@@ -342,6 +357,97 @@ class JsonFactReader {
       }
       default:
         return mismatch();
+    }
+  }
+
+  const Schema& schema_;
+  const FactKeyTree& keys_;
+  FactsData* out_;
+};
+
+// ---- JSON, the fast path: simdjson's DOM parser ----------------------------
+
+namespace dom = simdjson::dom;
+
+// Reads a well-formed case whose facts all fit, with the DOM parser (its
+// SIMD kernels are picked at run time) and a walk over the parsed document.
+// At the first doubt (a fact that does not fit, a number out of range) it
+// gives up, and the on-demand reader above, which says exactly what is wrong
+// and where, reads the case again from scratch. So both always agree.
+class DomFactReader {
+ public:
+  DomFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
+      : schema_(schema), keys_(keys), out_(out) {}
+
+  bool Walk(dom::object obj, int node) {
+    for (dom::key_value_pair field : obj) {
+      int child = keys_.Child(node, field.key);
+      if (child < 0) continue;  // undeclared (the parser has checked it is JSON)
+      const FactKeyTree::Node& n = keys_.nodes[static_cast<std::size_t>(child)];
+      if (n.slot >= 0) {
+        if (field.value.is_null()) continue;  // null is absent
+        Value v;
+        if (!Convert(*schema_.facts[static_cast<std::size_t>(n.slot)].type, field.value, &v, 0)) return false;
+        out_->slots[static_cast<std::size_t>(n.slot)] = std::move(v);
+      } else {
+        dom::object inner;
+        if (field.value.get_object().get(inner) != simdjson::SUCCESS) continue;  // a group given as a value
+        if (!Walk(inner, child)) return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  static bool Convert(const Type& t, dom::element v, Value* out, int depth) {
+    using ET = dom::element_type;
+    switch (t.kind()) {
+      case TK::kBool:
+        if (v.type() != ET::BOOL) return false;
+        *out = Value::Bool(v.get_bool().value_unsafe());
+        return true;
+      case TK::kInt:
+        if (v.type() != ET::INT64) return false;
+        *out = Value::Int(v.get_int64().value_unsafe());
+        return true;
+      case TK::kUint:
+        if (v.type() == ET::UINT64) {
+          *out = Value::Uint(v.get_uint64().value_unsafe());
+          return true;
+        }
+        if (v.type() != ET::INT64 || v.get_int64().value_unsafe() < 0) return false;
+        *out = Value::Uint(static_cast<std::uint64_t>(v.get_int64().value_unsafe()));
+        return true;
+      case TK::kDouble: {
+        double d = 0;
+        if (!v.is_number() || v.get_double().get(d) != simdjson::SUCCESS) return false;
+        *out = Value::Double(d);
+        return true;
+      }
+      case TK::kString:
+      case TK::kEnum:
+      case TK::kTimestamp:
+      case TK::kDuration: {
+        std::string_view sv;
+        if (v.get_string().get(sv) != simdjson::SUCCESS) return false;
+        std::string why;
+        return StringTyped(t, sv, out, &why);
+      }
+      case TK::kList: {
+        dom::array arr;
+        if (depth > 8 || v.get_array().get(arr) != simdjson::SUCCESS) return false;
+        Value::List items;
+        items.reserve(arr.size());
+        for (dom::element e : arr) {
+          Value x;
+          if (!Convert(*t.elem(), e, &x, depth + 1)) return false;
+          items.push_back(std::move(x));
+        }
+        *out = Value::ListOf(std::move(items));
+        return true;
+      }
+      default:
+        return false;
     }
   }
 
@@ -511,7 +617,29 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
     return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) + " deep");
   }
   thread_local sj::parser parser;
-  simdjson::padded_string padded(text);
+  // The case copied into a padded buffer kept per thread: no allocation per
+  // case once the buffer is as large as the largest case so far.
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local std::size_t buffer_size = 0;
+  const std::size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
+  if (buffer_size < needed) {
+    buffer_size = std::max(needed, std::size_t{4096});
+    buffer = std::make_unique<char[]>(buffer_size);
+  }
+  std::memcpy(buffer.get(), text.data(), text.size());
+  std::memset(buffer.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  simdjson::padded_string_view padded(buffer.get(), text.size(), buffer_size);
+  {
+    thread_local dom::parser fast;
+    dom::element doc_root;
+    dom::object obj;
+    if (fast.parse(buffer.get(), text.size(), false).get(doc_root) == simdjson::SUCCESS &&
+        doc_root.get_object().get(obj) == simdjson::SUCCESS) {
+      if (DomFactReader(schema, keys, out).Walk(obj, 0)) return Status::Ok();
+      // Start again from the defaults; the reader below says what is wrong.
+      for (const FieldDecl& f : schema.facts) out->slots[f.slot] = f.default_value;
+    }
+  }
   sj::document doc;
   sj::object root;
   // Where the parser stopped, as 1-based line and column (in code points),
@@ -549,7 +677,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   if (auto e = doc.get_object().get(root)) return bad(e);
   JsonFactReader reader(schema, keys, out);
   located = true;
-  if (auto e = reader.Walk(root, 0, "")) return bad(e);
+  if (auto e = reader.Walk(root, 0)) return bad(e);
   const char* trailing = nullptr;
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
     return Status::InvalidArgument("not valid JSON: content after the case object");

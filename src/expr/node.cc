@@ -48,6 +48,7 @@ class VarNode final : public Node {
     const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
     return v.is_absent() ? &absent_ : &v;
   }
+  const VarRef* AsVar() const override { return &ref_; }
 
  private:
   VarRef ref_;
@@ -262,6 +263,11 @@ class EqConstNode final : public Node {
     if ((*v).is_error()) return *v;
     return Value::Bool(ValuesEqual(*v, constant_) != negate_);
   }
+  std::optional<Guard> AsGuard() const override {
+    const VarRef* ref = operand_->AsVar();
+    if (negate_ || !ref) return std::nullopt;
+    return Guard{*ref, {constant_}};
+  }
 
  private:
   NodePtr operand_;
@@ -280,6 +286,11 @@ class InConstListNode final : public Node {
       if (ValuesEqual(e, *v)) return Value::Bool(true);
     }
     return Value::Bool(false);
+  }
+  std::optional<Guard> AsGuard() const override {
+    const VarRef* ref = operand_->AsVar();
+    if (!ref) return std::nullopt;
+    return Guard{*ref, list_.list_value()};
   }
 
  private:

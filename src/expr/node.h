@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ class Node {
   // The value without copying it, for nodes that hold or point at one
   // (constants, present slots); nullptr otherwise. Charges one step.
   virtual const Value* Peek(Frame& f) const { return nullptr; }
+  // The variable a node reads, for a plain variable node.
+  virtual const VarRef* AsVar() const { return nullptr; }
+  // The guard this node is (`var == constant` or `var in constant-list`).
+  virtual std::optional<Guard> AsGuard() const { return std::nullopt; }
 };
 using NodePtr = std::unique_ptr<const Node>;
 

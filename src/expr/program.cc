@@ -16,22 +16,47 @@ Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Con
       conjuncts_(std::move(conjuncts)),
       conjunct_nodes_(std::move(conjunct_nodes)),
       source_(std::move(source)),
-      num_locals_(num_locals) {}
+      num_locals_(num_locals) {
+  for (const auto& part : conjunct_nodes_) {
+    if ((guard_ = part->AsGuard())) break;
+  }
+}
+
+bool Program::GuardAllows(EvalContext& ctx) const {
+  if (!guard_) return true;
+  --ctx.steps_left;
+  const Guard& g = *guard_;
+  if (g.ref.space >= ctx.num_spaces || ctx.spaces[g.ref.space] == nullptr) return false;
+  // An absent variable equals nothing: the guard's part would be an error.
+  const Value& v = ctx.spaces[g.ref.space][g.ref.slot];
+  for (const Value& a : g.allowed) {
+    if (ValuesEqual(v, a)) return true;
+  }
+  return false;
+}
 
 namespace {
 
-Value Run(const Node& node, EvalContext& ctx, int num_locals) {
+Value RunWithLocals(const Node& node, EvalContext& ctx, int num_locals) {
   // Comprehension variables live on the stack for the usual shallow nesting.
-  Value small[8];
-  std::vector<Value> big;
-  Value* locals = small;
-  if (num_locals > 8) {
-    big.resize(static_cast<std::size_t>(num_locals));
-    locals = big.data();
+  if (num_locals <= 8) {
+    Value small[8];
+    Frame f{&ctx, small};
+    return node.Eval(f);
   }
-  Frame f{&ctx, locals};
-  if (ctx.steps_left <= 0) return BudgetError();
+  std::vector<Value> big(static_cast<std::size_t>(num_locals));
+  Frame f{&ctx, big.data()};
   return node.Eval(f);
+}
+
+Value Run(const Node& node, EvalContext& ctx, int num_locals) {
+  if (ctx.steps_left <= 0) return BudgetError();
+  // Most conditions use no macro, and so no locals to set up and tear down.
+  if (num_locals == 0) {
+    Frame f{&ctx, nullptr};
+    return node.Eval(f);
+  }
+  return RunWithLocals(node, ctx, num_locals);
 }
 
 }  // namespace

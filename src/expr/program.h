@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/value.h"
+#include "expr/declarations.h"
 #include "expr/type.h"
 
 namespace aftersales::internal {
@@ -33,6 +35,14 @@ struct EvalContext {
 };
 
 class Node;  // internal to src/expr
+
+// A top-level part of a condition that tests one variable against constants
+// (`issue.type == 'x'`, `request.type in ['a', 'b']`). When it is not true the
+// whole && chain cannot be true, so a caller may skip the rest.
+struct Guard {
+  VarRef ref;
+  std::vector<Value> allowed;
+};
 
 class Program {
  public:
@@ -56,6 +66,11 @@ class Program {
   const std::vector<Conjunct>& conjuncts() const { return conjuncts_; }
   Value EvaluateConjunct(std::size_t i, EvalContext& ctx) const;
 
+  // False when the program's guard (if it has one) is not true, so the
+  // program cannot evaluate to true; charges one step. Cheap: no node is
+  // evaluated, no value copied.
+  bool GuardAllows(EvalContext& ctx) const;
+
  private:
   std::unique_ptr<const Node> root_;
   TypePtr type_;
@@ -63,6 +78,7 @@ class Program {
   std::vector<std::unique_ptr<const Node>> conjunct_nodes_;
   std::string source_;
   int num_locals_ = 0;
+  std::optional<Guard> guard_;
 };
 
 }  // namespace aftersales::internal

@@ -8,6 +8,18 @@ bool EnumType::Contains(std::string_view v) const {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
+int EnumType::IndexOf(std::string_view v) const {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == v) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void EnumType::Seal() {
+  shared.clear();
+  for (const std::string& v : values) shared.push_back(std::make_shared<const std::string>(v));
+}
+
 namespace {
 TypePtr Make(Type::Kind k, TypePtr a = nullptr, TypePtr b = nullptr,
              std::shared_ptr<const EnumType> e = nullptr) {

@@ -17,7 +17,12 @@ namespace aftersales::internal {
 struct EnumType {
   std::string name;                 // "platform"
   std::vector<std::string> values;  // "taobao", "tmall", ...
+  // values[i] as one shared string (filled by Seal), so that every fact read
+  // as this enum points at the same copy instead of allocating its own.
+  std::vector<std::shared_ptr<const std::string>> shared;
   bool Contains(std::string_view v) const;
+  int IndexOf(std::string_view v) const;  // -1 when v is not a value
+  void Seal();
 };
 
 class Type;

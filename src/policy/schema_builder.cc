@@ -232,6 +232,7 @@ void BuildEnums(const YamlNode& section, BuildContext& ctx, EnumTable* table,
       }
       e->values.push_back(item.value);
     }
+    e->Seal();
     (*table)[name] = e;
     schema->enums.push_back(e);
   }

@@ -593,6 +593,8 @@ BOOST_AUTO_TEST_CASE(the_trace_marks_rules_after_a_first_match_not_reached) {
 
 // --explain re-evaluates the parts of conditions that failed; that must not
 // spend the decision's step budget, or explaining could change the outcome.
+// (The conditions have no guard such as `issue.kind == 'x'`, which would
+// settle them without evaluating the costly part.)
 BOOST_AUTO_TEST_CASE(explaining_does_not_change_the_decision_under_any_budget) {
   const std::string rules = R"yaml(
 policy: {name: t, version: "1"}
@@ -601,10 +603,10 @@ stages:
     hit: first
     rules:
       - id: heavy_false
-        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && issue.kind == 'delay'"
+        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && issue.kind != 'defect'"
         then: {resolution: refund}
       - id: heavy_again
-        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && issue.kind == 'no_reason'"
+        when: "[1,2,3,4,5,6,7,8].all(x, x > 0) && !(issue.kind in ['defect'])"
         then: {resolution: exchange}
       - {id: fallback, then: {resolution: escalate}}
 )yaml";
@@ -627,6 +629,62 @@ stages:
   // Small budgets fail and large ones decide: the range covers the edge.
   BOOST_TEST(decided > 0);
   BOOST_TEST(decided < 80);
+}
+
+// A condition's `fact == 'word'` or `fact in [...]` part is checked before the
+// rest (a guard). Skipping the rest must never change what matches: absent
+// facts, decision fields, `in` lists, parts after other parts, and the
+// trace of a rule whose guard failed all read as before.
+BOOST_AUTO_TEST_CASE(guards_settle_conditions_exactly_as_evaluating_them_would) {
+  auto p = MustLoad(R"yaml(
+policy: {name: t, version: "1"}
+stages:
+  - id: first
+    hit: first
+    rules:
+      - {id: delay_only, when: "issue.kind == 'delay'", then: {resolution: refund}}
+      - id: late_part
+        when: "item.paid_cents > 100 && issue.kind in ['no_reason', 'delay']"
+        then: {resolution: exchange}
+      - {id: fallback, then: {resolution: explain}}
+  - id: second
+    hit: collect
+    rules:
+      - id: on_decision
+        when: "decision.resolution == 'exchange' && item.paid_cents > 0"
+        then: {note: "'exchanged'"}
+      - id: negated_is_no_guard
+        when: "issue.kind != 'defect'"
+        then: {evidence: [photo]}
+)yaml");
+  // Guard true: the rest decides.
+  Decision a = DecideJson(*p, R"({"issue": {"kind": "no_reason"}, "item": {"paid_cents": 500}})");
+  BOOST_TEST(Str(a, "resolution") == "exchange");
+  BOOST_TEST(Str(a, "note") == "exchanged");
+  BOOST_TEST(List(a, "evidence") == std::vector<std::string>{"photo"});
+  // Guard true, rest false.
+  Decision b = DecideJson(*p, R"({"issue": {"kind": "no_reason"}, "item": {"paid_cents": 50}})");
+  BOOST_TEST(Str(b, "resolution") == "explain");
+  BOOST_TEST(Str(b, "note") == "<none>");
+  // Guard false; the guarded fact absent (never a match by accident).
+  Decision c = DecideJson(*p, R"({"item": {"paid_cents": 500}})");
+  BOOST_TEST(Str(c, "resolution") == "explain");
+  BOOST_TEST(List(c, "evidence").empty());
+  Decision d = DecideJson(*p, R"({"issue": {"kind": "delay"}, "item": {"paid_cents": 500}})");
+  BOOST_TEST(Str(d, "resolution") == "refund");
+  // Explaining a rule whose guard failed names the failing part, as always.
+  aftersales::DecideOptions explain;
+  explain.explain = true;
+  Decision e = DecideJson(*p, R"({"issue": {"kind": "defect"}, "item": {"paid_cents": 500}})", explain);
+  BOOST_TEST_REQUIRE(e.trace.size() >= 2u);
+  BOOST_TEST(e.trace[0].rule_id == "delay_only");
+  BOOST_TEST(e.trace[0].detail == "\"issue.kind == 'delay'\" is false");
+  BOOST_TEST(e.trace[1].rule_id == "late_part");
+  BOOST_TEST(e.trace[1].detail == "\"issue.kind in ['no_reason', 'delay']\" is false");
+  Decision f = DecideJson(*p, R"({"item": {"paid_cents": 500}})", explain);
+  BOOST_TEST_REQUIRE(!f.trace.empty());
+  BOOST_TEST((f.trace[0].outcome == aftersales::RuleTrace::Outcome::kError));
+  BOOST_TEST(f.trace[0].detail.find("'issue.kind' is absent") != std::string::npos, f.trace[0].detail);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_zone_fact_the_policy_default_zone_is_used) {
