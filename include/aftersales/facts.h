@@ -4,7 +4,8 @@
 //
 // Facts come from a policy: Policy::ReadFactsJson / ReadFactsYaml, or
 // Policy::NewFacts() for a builder. Facts are immutable and may be read by
-// several threads at once.
+// several threads at once. They refer to their policy (its enum words, its
+// defaults): keep the policy alive while you use them, as a shared_ptr does.
 #ifndef AFTERSALES_FACTS_H_
 #define AFTERSALES_FACTS_H_
 

@@ -84,6 +84,20 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
     }
     aftersales::DecideOptions options;
     options.explain = (flags & AFTERSALES_EXPLAIN) != 0;
+    if (!(flags & AFTERSALES_TEXT)) {
+      // The JSON straight from the engine; a failed case goes the general
+      // way below, which collects its errors.
+      bool decided = false;
+      std::string out = policy->policy->DecideToJson(*facts, options, &decided);
+      if (decided) {
+        *decision = Copy(out);
+        if (!*decision) {
+          Set(error, "out of memory");
+          return AFTERSALES_INTERNAL;
+        }
+        return AFTERSALES_OK;
+      }
+    }
     aftersales::Decision d = policy->policy->Decide(*facts, options);
     if (!d.ok()) {
       std::string msg;

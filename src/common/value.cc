@@ -180,6 +180,16 @@ bool Equal(const Value& a, const Value& b, int depth) {
 
 }  // namespace
 
+Value Value::Borrow() const {
+  switch (kind()) {
+    case Kind::kString: return Value(StringPtr(StringPtr(), std::get<StringPtr>(v_).get()));
+    case Kind::kList: return Value(ListPtr(ListPtr(), std::get<ListPtr>(v_).get()));
+    case Kind::kMap: return Value(MapPtr(MapPtr(), std::get<MapPtr>(v_).get()));
+    case Kind::kError: return Value(ErrorPtr(ErrorPtr(), std::get<ErrorPtr>(v_).get()));
+    default: return *this;
+  }
+}
+
 bool ValuesEqual(const Value& a, const Value& b) {
   // The common case (an enum fact against a word) without the general path;
   // enum facts share their word's string, so often the pointers match.

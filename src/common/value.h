@@ -40,8 +40,10 @@ class Value {
   static Value String(std::string v) {
     return Value(std::make_shared<const std::string>(std::move(v)));
   }
-  // A string that shares `v` (an enum's word, say) instead of copying it.
-  static Value SharedString(std::shared_ptr<const std::string> v) { return Value(std::move(v)); }
+  // A string that refers to `s` without owning it or copying it: copies of
+  // it touch no reference count. REQUIRES: `s` outlives the value and its
+  // copies (an enum's word, kept by the policy that reads the facts).
+  static Value StringRef(const std::string& s) { return Value(StringPtr(StringPtr(), &s)); }
   static Value ListOf(List v) { return Value(std::make_shared<const List>(std::move(v))); }
   static Value MapOf(Map v) { return Value(std::make_shared<const Map>(std::move(v))); }
   static Value Time(Timestamp v) { return Value(v); }
@@ -65,6 +67,12 @@ class Value {
   Timestamp timestamp_value() const { return std::get<Timestamp>(v_); }
   Duration duration_value() const { return std::get<Duration>(v_); }
   const std::string& error_message() const { return std::get<ErrorPtr>(v_)->message; }
+
+  // This value without ownership of its string, list, map or error: copies
+  // of the result touch no reference count (no shared counter for threads
+  // to contend on). REQUIRES: this value, or a copy of it, outlives the
+  // result and its copies. For a policy's constants, kept by the policy.
+  Value Borrow() const;
 
   // Name of a kind as CEL spells types: "int", "string", "list", ...
   static std::string_view KindName(Kind k);

@@ -22,7 +22,10 @@ namespace {
 struct Chunk {
   std::int64_t seq = 0;
   std::int64_t first_line = 0;  // 1-based line number of lines[0]
-  std::vector<std::string> lines;
+  // The lines' text back to back, and where each ends: one buffer per chunk
+  // rather than an allocation per line.
+  std::string text;
+  std::vector<std::size_t> ends;
   std::vector<std::int64_t> numbers;  // input line number of each line
   std::string out;
   std::int64_t decided = 0, failed = 0, bytes = 0;
@@ -39,12 +42,24 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
   DecideOptions d_options;
   d_options.explain = options.explain;
   const std::string prefix = options.source_name.empty() ? "line " : options.source_name + ":";
-  for (std::size_t i = 0; i < c->lines.size(); ++i) {
+  c->out.reserve(c->numbers.size() * 1536);
+  for (std::size_t i = 0; i < c->numbers.size(); ++i) {
     const std::int64_t n = c->numbers[i];
-    Result<Facts> facts = policy.ReadFactsJson(c->lines[i], prefix + std::to_string(n));
+    const std::size_t begin = i == 0 ? 0 : c->ends[i - 1];
+    const std::string_view line(c->text.data() + begin, c->ends[i] - begin);
+    Result<Facts> facts = policy.ReadFactsJson(line);
     if (!facts.ok()) {
-      c->out += ErrorObject(n, facts.status().message());
+      // The source name goes on here, not on every line read.
+      c->out += ErrorObject(n, prefix + std::to_string(n) + ": " + facts.status().message());
       ++c->failed;
+      continue;
+    }
+    if (!options.text) {
+      // JSON written straight from the engine: no Decision built.
+      bool decided = false;
+      c->out += policy.DecideToJson(*facts, d_options, &decided);
+      c->out += '\n';
+      ++(decided ? c->decided : c->failed);
       continue;
     }
     Decision d = policy.Decide(*facts, d_options);
@@ -65,8 +80,8 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
       c->out += DecisionToJson(d, options.explain) + "\n";
     }
   }
-  c->lines.clear();
-  c->lines.shrink_to_fit();
+  c->text.clear();
+  c->text.shrink_to_fit();
 }
 
 class Pipeline {
@@ -105,15 +120,16 @@ class Pipeline {
       chunk->bytes += static_cast<std::int64_t>(line.size()) + 1;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       chunk->numbers.push_back(line_no);
-      chunk->lines.push_back(std::move(line));
-      if (chunk->lines.size() >= per_chunk) {
+      chunk->text += line;
+      chunk->ends.push_back(chunk->text.size());
+      if (chunk->numbers.size() >= per_chunk) {
         chunk->seq = seq++;
         Submit(std::move(chunk));
         chunk = std::make_unique<Chunk>();
       }
     }
     if (in.bad()) stats_.read_error = true;
-    if (!chunk->lines.empty() || chunk->bytes > 0) {
+    if (!chunk->numbers.empty() || chunk->bytes > 0) {
       chunk->seq = seq++;
       Submit(std::move(chunk));
     }

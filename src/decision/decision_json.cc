@@ -12,6 +12,9 @@
 #include <simdjson.h>
 
 #include "aftersales/decision.h"
+#include "common/time.h"
+#include "common/value.h"
+#include "decision/compact_json.h"
 
 namespace aftersales {
 namespace {
@@ -243,121 +246,45 @@ void AppendValue(std::string* out, const FieldValue& v) {
   }
 }
 
-// The nesting of a decision's fields ("freight.payer" sits in "freight"),
-// worked out once per list of field names and kept per thread: decisions of
-// one policy all have the same names in the same order.
-struct OutNode {
-  std::string key;
-  std::string key_json;  // "key": as JSON, ready to append
-  int leaf = -1;         // index into Decision::fields, or -1 for a group
-  std::vector<OutNode> children;
-  bool nullable = false;
+// Decision::fields as a FieldSource.
+class DecisionFields final : public internal::FieldSource {
+ public:
+  explicit DecisionFields(const Decision& d) : d_(d) {}
+  bool present(std::size_t i) const override { return d_.fields[i].second.present(); }
+  void Append(std::string* out, std::size_t i) const override { AppendValue(out, d_.fields[i].second); }
+
+ private:
+  const Decision& d_;
 };
 
-OutNode* Child(OutNode* parent, std::string_view key) {
-  for (OutNode& c : parent->children) {
-    if (c.key == key) return &c;
+bool SameNames(const internal::DecisionLayout& layout, const Decision& d) {
+  if (layout.names().size() != d.fields.size() || layout.nullable_groups() != d.nullable_groups) return false;
+  for (std::size_t i = 0; i < d.fields.size(); ++i) {
+    if (layout.names()[i] != d.fields[i].first) return false;
   }
-  OutNode n;
-  n.key = std::string(key);
-  AppendString(&n.key_json, key);
-  n.key_json.push_back(':');
-  parent->children.push_back(std::move(n));
-  return &parent->children.back();
-}
-
-OutNode* PathNode(OutNode* root, std::string_view path) {
-  OutNode* cur = root;
-  std::size_t start = 0;
-  for (std::size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', start)) {
-    cur = Child(cur, path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return Child(cur, path.substr(start));
-}
-
-struct Layout {
-  std::vector<std::string> names;   // the Decision::fields names it was built for
-  std::vector<std::string> groups;  // and its nullable_groups
-  OutNode root;
-
-  bool Fits(const Decision& d) const {
-    if (names.size() != d.fields.size() || groups != d.nullable_groups) return false;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] != d.fields[i].first) return false;
-    }
-    return true;
-  }
-
-  void Build(const Decision& d) {
-    names.clear();
-    for (const auto& f : d.fields) names.push_back(f.first);
-    groups = d.nullable_groups;
-    root = OutNode{};
-    for (std::size_t i = 0; i < d.fields.size(); ++i) {
-      if (!IsOwnKey(names[i])) PathNode(&root, names[i])->leaf = static_cast<int>(i);
-    }
-    for (const std::string& g : groups) {
-      if (!IsOwnKey(g)) PathNode(&root, g)->nullable = true;
-    }
-  }
-};
-
-bool AnyPresent(const OutNode& n, const Decision& d) {
-  if (n.leaf >= 0) return d.fields[static_cast<std::size_t>(n.leaf)].second.present();
-  for (const OutNode& c : n.children) {
-    if (AnyPresent(c, d)) return true;
-  }
-  return false;
-}
-
-// Appends the members of `n` (without braces); false when there were none.
-bool AppendMembers(std::string* out, const OutNode& n, const Decision& d) {
-  bool first = true;
-  for (const OutNode& c : n.children) {
-    const FieldValue* leaf = c.leaf >= 0 ? &d.fields[static_cast<std::size_t>(c.leaf)].second : nullptr;
-    if (leaf && !leaf->present()) continue;
-    if (!first) out->push_back(',');
-    first = false;
-    *out += c.key_json;
-    if (leaf) {
-      AppendValue(out, *leaf);
-    } else if (c.nullable && !AnyPresent(c, d)) {
-      *out += "null";
-    } else {
-      out->push_back('{');
-      AppendMembers(out, c, d);
-      out->push_back('}');
-    }
-  }
-  return !first;
+  return true;
 }
 
 std::string CompactJson(const Decision& d) {
-  thread_local Layout layout;
-  if (!layout.Fits(d)) layout.Build(d);
-  std::string out;
-  out.reserve(2048);
-  out += "{\"case_id\":";
-  AppendString(&out, d.case_id);
-  out.push_back(',');
-  if (!AppendMembers(&out, layout.root, d)) out.pop_back();
-  out += ",\"script\":{\"locale\":";
-  AppendString(&out, d.script_locale);
-  out += ",\"text\":";
-  AppendString(&out, d.script_text);
-  out += "},\"matched_rules\":[";
-  for (std::size_t i = 0; i < d.matched_rules.size(); ++i) {
-    if (i) out.push_back(',');
-    AppendString(&out, d.matched_rules[i]);
+  // Decisions of one policy all have the same fields in the same order: the
+  // layout is worked out once per thread and reused while the names match.
+  thread_local std::unique_ptr<internal::DecisionLayout> layout;
+  if (!layout || !SameNames(*layout, d)) {
+    std::vector<std::string> names;
+    names.reserve(d.fields.size());
+    for (const auto& f : d.fields) names.push_back(f.first);
+    layout = std::make_unique<internal::DecisionLayout>(std::move(names), d.nullable_groups);
   }
-  out += "],\"policy\":{\"name\":";
-  AppendString(&out, d.policy_name);
-  out += ",\"version\":";
-  AppendString(&out, d.policy_version);
-  out += ",\"digest\":";
-  AppendString(&out, d.policy_digest);
-  out += "}}";
+  internal::CompactParts parts;
+  parts.case_id = d.case_id;
+  parts.script_locale = d.script_locale;
+  parts.script_text = d.script_text;
+  parts.matched_rules.assign(d.matched_rules.begin(), d.matched_rules.end());
+  parts.policy_name = d.policy_name;
+  parts.policy_version = d.policy_version;
+  parts.policy_digest = d.policy_digest;
+  std::string out;
+  internal::AppendCompactDecision(&out, *layout, DecisionFields(d), parts);
   return out;
 }
 
@@ -439,6 +366,149 @@ std::string ToTextImpl(const Decision& d, bool include_trace) {
 }
 
 }  // namespace
+
+namespace internal {
+
+struct DecisionLayout::Node {
+  std::string key;
+  std::string key_json;  // "key": as JSON, ready to append
+  int leaf = -1;         // index into the names, or -1 for a group
+  std::vector<Node> children;
+  bool nullable = false;
+};
+
+namespace {
+
+using LayoutNode = DecisionLayout::Node;
+
+LayoutNode* ChildNode(LayoutNode* parent, std::string_view key) {
+  for (LayoutNode& c : parent->children) {
+    if (c.key == key) return &c;
+  }
+  LayoutNode n;
+  n.key = std::string(key);
+  AppendString(&n.key_json, key);
+  n.key_json.push_back(':');
+  parent->children.push_back(std::move(n));
+  return &parent->children.back();
+}
+
+LayoutNode* PathNode(LayoutNode* root, std::string_view path) {
+  LayoutNode* cur = root;
+  std::size_t start = 0;
+  for (std::size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', start)) {
+    cur = ChildNode(cur, path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return ChildNode(cur, path.substr(start));
+}
+
+bool AnyPresent(const LayoutNode& n, const FieldSource& f) {
+  if (n.leaf >= 0) return f.present(static_cast<std::size_t>(n.leaf));
+  for (const LayoutNode& c : n.children) {
+    if (AnyPresent(c, f)) return true;
+  }
+  return false;
+}
+
+// Appends the members of `n` (without braces); false when there were none.
+bool AppendMembers(std::string* out, const LayoutNode& n, const FieldSource& f) {
+  bool first = true;
+  for (const LayoutNode& c : n.children) {
+    if (c.leaf >= 0 && !f.present(static_cast<std::size_t>(c.leaf))) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    *out += c.key_json;
+    if (c.leaf >= 0) {
+      f.Append(out, static_cast<std::size_t>(c.leaf));
+    } else if (c.nullable && !AnyPresent(c, f)) {
+      *out += "null";
+    } else {
+      out->push_back('{');
+      AppendMembers(out, c, f);
+      out->push_back('}');
+    }
+  }
+  return !first;
+}
+
+}  // namespace
+
+DecisionLayout::DecisionLayout(std::vector<std::string> names, std::vector<std::string> nullable_groups)
+    : names_(std::move(names)), groups_(std::move(nullable_groups)), root_(std::make_unique<Node>()) {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (!IsOwnKey(names_[i])) PathNode(root_.get(), names_[i])->leaf = static_cast<int>(i);
+  }
+  for (const std::string& g : groups_) {
+    if (!IsOwnKey(g)) PathNode(root_.get(), g)->nullable = true;
+  }
+}
+
+DecisionLayout::~DecisionLayout() = default;
+
+void AppendCompactDecision(std::string* out, const DecisionLayout& layout, const FieldSource& fields,
+                           const CompactParts& parts) {
+  out->reserve(out->size() + 2048);
+  *out += "{\"case_id\":";
+  AppendString(out, parts.case_id);
+  out->push_back(',');
+  if (!AppendMembers(out, layout.root(), fields)) out->pop_back();
+  *out += ",\"script\":{\"locale\":";
+  AppendString(out, parts.script_locale);
+  *out += ",\"text\":";
+  AppendString(out, parts.script_text);
+  *out += "},\"matched_rules\":[";
+  for (std::size_t i = 0; i < parts.matched_rules.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendString(out, parts.matched_rules[i]);
+  }
+  *out += "],\"policy\":{\"name\":";
+  AppendString(out, parts.policy_name);
+  *out += ",\"version\":";
+  AppendString(out, parts.policy_version);
+  *out += ",\"digest\":";
+  AppendString(out, parts.policy_digest);
+  *out += "}}";
+}
+
+void AppendJsonString(std::string* out, std::string_view s) { AppendString(out, s); }
+
+void AppendJsonValue(std::string* out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kAbsent:
+    case Value::Kind::kNull: *out += "null"; return;
+    case Value::Kind::kBool: *out += v.bool_value() ? "true" : "false"; return;
+    case Value::Kind::kInt: {
+      fmt::format_int n(v.int_value());
+      out->append(n.data(), n.size());
+      return;
+    }
+    case Value::Kind::kUint: {
+      fmt::format_int n(v.uint_value());
+      out->append(n.data(), n.size());
+      return;
+    }
+    case Value::Kind::kDouble: *out += ojson(v.double_value()).dump(); return;
+    case Value::Kind::kString: AppendString(out, v.string_value()); return;
+    case Value::Kind::kTimestamp: AppendString(out, FormatTimestamp(v.timestamp_value())); return;
+    case Value::Kind::kDuration: AppendString(out, FormatDuration(v.duration_value())); return;
+    case Value::Kind::kList: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& e : v.list_value()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonValue(out, e);
+      }
+      out->push_back(']');
+      return;
+    }
+    case Value::Kind::kMap:
+    case Value::Kind::kError: AppendString(out, FormatCelLiteral(v)); return;
+  }
+}
+
+}  // namespace internal
 
 // Public functions do not throw: out of memory gives an empty string (which
 // needs no allocation).

@@ -8,6 +8,7 @@
 
 #include "common/time.h"
 #include "decision/policy_impl.h"
+#include "decision/compact_json.h"
 #include "policy/script_template.h"
 
 namespace aftersales::internal {
@@ -100,9 +101,11 @@ void AppendUnique(const Value& add, Value* into) {
 
 class Decider {
  public:
+  // With `build_fields` false the decided values stay here (values(),
+  // matched()) instead of being copied into `d`, which then only gets errors.
   Decider(const PolicyModel& m, const TimeZone* default_zone, const FactsData& facts, const DecideOptions& options,
-          Decision* d)
-      : m_(m), default_zone_(default_zone), facts_(facts), options_(options), d_(d) {
+          Decision* d, bool build_fields = true)
+      : m_(m), default_zone_(default_zone), facts_(facts), options_(options), d_(d), build_fields_(build_fields) {
     decided_.resize(m.schema.decisions.size());
     for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
     spaces_[kFactSpace] = facts.slots.data();
@@ -125,7 +128,7 @@ class Decider {
         }
         if (!Matches(stage, rule)) continue;
         matched_.push_back(&rule);
-        d_->matched_rules.push_back(rule.id);
+        if (build_fields_) d_->matched_rules.push_back(rule.id);
         Apply(stage, rule);
         if (stage.hit == HitPolicy::kFirst) decided = true;
       }
@@ -145,6 +148,7 @@ class Decider {
     }
     if (!d_->ok() || OverBudget()) return;
     RenderScript();
+    if (!build_fields_) return;
     d_->fields.reserve(m_.schema.decisions.size());
     for (const FieldDecl& f : m_.schema.decisions) {
       d_->fields.emplace_back(f.name, ToField(decided_[f.slot], f.money));
@@ -153,6 +157,9 @@ class Decider {
       if (g.nullable) d_->nullable_groups.push_back(g.name);
     }
   }
+
+  const std::vector<Value>& values() const { return decided_; }
+  const std::vector<const Rule*>& matched() const { return matched_; }
 
  private:
   // The step budget bounds the whole decision: once it is spent the
@@ -170,7 +177,7 @@ class Decider {
 
   std::string FiredList() const {
     std::string s;
-    for (const std::string& id : d_->matched_rules) s += (s.empty() ? "" : ", ") + id;
+    for (const Rule* rule : matched_) s += (s.empty() ? "" : ", ") + rule->id;
     return s.empty() ? "none" : s;
   }
 
@@ -337,6 +344,22 @@ class Decider {
   const Stage* current_stage_ = nullptr;
   std::vector<std::uint32_t> touched_;
   bool budget_reported_ = false;
+  bool build_fields_ = true;
+};
+
+// The engine's decided values as the JSON writer's FieldSource, in the
+// schema's order of decision fields.
+class DecidedFields final : public FieldSource {
+ public:
+  DecidedFields(const PolicyModel& m, const std::vector<Value>& values) : m_(m), values_(values) {}
+  bool present(std::size_t i) const override { return !values_[m_.schema.decisions[i].slot].is_absent(); }
+  void Append(std::string* out, std::size_t i) const override {
+    AppendJsonValue(out, values_[m_.schema.decisions[i].slot]);
+  }
+
+ private:
+  const PolicyModel& m_;
+  const std::vector<Value>& values_;
 };
 
 }  // namespace
@@ -364,6 +387,43 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
   }
   if (!d.ok()) d.fields.clear();
   return d;
+}
+
+std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const {
+  // The general path: a Decision, then its JSON.
+  auto general = [&] {
+    Decision d = Decide(facts, options);
+    *decided = d.ok();
+    return DecisionToJson(d, options.explain, -1);
+  };
+  if (options.explain) return general();
+  try {
+    const FactsData* data = DataOf(facts);
+    if (!data || data->owner != this) return general();
+    Decision errors;
+    Decider decider(model_, default_zone_, *data, options, &errors, /*build_fields=*/false);
+    decider.Run();
+    // A decision that failed is rare: the general path writes its errors.
+    if (!errors.ok()) return general();
+    CompactParts parts;
+    if (model_.case_id_fact) {
+      const Value& id = data->slots[*model_.case_id_fact];
+      if (id.kind() == Value::Kind::kString) parts.case_id = id.string_value();
+    }
+    parts.script_locale = errors.script_locale;
+    parts.script_text = errors.script_text;
+    parts.matched_rules.reserve(decider.matched().size());
+    for (const Rule* rule : decider.matched()) parts.matched_rules.push_back(rule->id);
+    parts.policy_name = model_.name;
+    parts.policy_version = model_.version;
+    parts.policy_digest = model_.digest;
+    std::string out;
+    AppendCompactDecision(&out, *layout_, DecidedFields(model_, decider.values()), parts);
+    *decided = true;
+    return out;
+  } catch (...) {
+    return general();
+  }
 }
 
 }  // namespace aftersales::internal

@@ -38,9 +38,9 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
         *why = "'" + std::string(s) + "' is not a value of " + e.name + " (expected one of: " + list + ")";
         return false;
       }
-      // Every case's copy of an enum fact is the enum's own shared word.
-      const auto idx = static_cast<std::size_t>(i);
-      *out = idx < e.shared.size() ? Value::SharedString(e.shared[idx]) : Value::String(std::string(s));
+      // An enum fact refers to the enum's own word, kept by the policy (facts
+      // never outlive the policy that read them): no allocation, no copy.
+      *out = Value::StringRef(e.values[static_cast<std::size_t>(i)]);
       return true;
     }
     case TK::kTimestamp: {
@@ -566,14 +566,9 @@ int FactKeyTree::Child(int node, std::string_view key) const {
   while (cur >= 0) {
     std::size_t dot = key.find('.', start);
     std::string_view part = key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    int next = -1;
-    for (const auto& [k, idx] : nodes[static_cast<std::size_t>(cur)].children) {
-      if (k == part) {
-        next = idx;
-        break;
-      }
-    }
-    cur = next;
+    const Node& n = nodes[static_cast<std::size_t>(cur)];
+    int i = n.index.Find(part);
+    cur = i < 0 ? -1 : n.children[static_cast<std::size_t>(i)].second;
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -596,6 +591,7 @@ FactKeyTree BuildFactKeyTree(const Schema& schema) {
       if (next < 0) {
         next = static_cast<int>(tree.nodes.size());
         tree.nodes[static_cast<std::size_t>(cur)].children.emplace_back(part, next);
+        tree.nodes[static_cast<std::size_t>(cur)].index.Add(part);
         tree.nodes.emplace_back();
       }
       cur = next;
@@ -613,10 +609,6 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(limits.max_case_bytes));
   }
-  if (JsonDepth(text) > limits.max_case_depth) {
-    return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) + " deep");
-  }
-  thread_local sj::parser parser;
   // The case copied into a padded buffer kept per thread: no allocation per
   // case once the buffer is as large as the largest case so far.
   thread_local std::unique_ptr<char[]> buffer;
@@ -628,18 +620,28 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   }
   std::memcpy(buffer.get(), text.data(), text.size());
   std::memset(buffer.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
-  simdjson::padded_string_view padded(buffer.get(), text.size(), buffer_size);
   {
+    // The fast path. The DOM parser refuses nesting of its max_depth or
+    // more, so max_case_depth + 1 enforces the limit exactly.
     thread_local dom::parser fast;
+    const std::size_t max_depth = static_cast<std::size_t>(std::max(limits.max_case_depth, 0)) + 1;
     dom::element doc_root;
     dom::object obj;
-    if (fast.parse(buffer.get(), text.size(), false).get(doc_root) == simdjson::SUCCESS &&
+    if ((fast.max_depth() == max_depth ||
+         fast.allocate(std::max(fast.capacity(), text.size()), max_depth) == simdjson::SUCCESS) &&
+        fast.parse(buffer.get(), text.size(), false).get(doc_root) == simdjson::SUCCESS &&
         doc_root.get_object().get(obj) == simdjson::SUCCESS) {
       if (DomFactReader(schema, keys, out).Walk(obj, 0)) return Status::Ok();
       // Start again from the defaults; the reader below says what is wrong.
       for (const FieldDecl& f : schema.facts) out->slots[f.slot] = f.default_value;
     }
   }
+  // The exact path, which names what is wrong and where.
+  if (JsonDepth(text) > limits.max_case_depth) {
+    return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) + " deep");
+  }
+  thread_local sj::parser parser;
+  simdjson::padded_string_view padded(buffer.get(), text.size(), buffer_size);
   sj::document doc;
   sj::object root;
   // Where the parser stopped, as 1-based line and column (in code points),

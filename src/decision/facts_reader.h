@@ -14,6 +14,7 @@
 
 #include "aftersales/options.h"
 #include "aftersales/status.h"
+#include "common/word_index.h"
 #include "decision/policy_impl.h"
 
 namespace aftersales::internal {
@@ -25,6 +26,7 @@ struct FactKeyTree {
   struct Node {
     int slot = -1;  // fact slot, or -1 for a group
     std::vector<std::pair<std::string, int>> children;  // key -> node index
+    WordIndex index;                                     // the children's keys, in order
   };
   std::vector<Node> nodes;  // nodes[0] is the root
   int Child(int node, std::string_view key) const;

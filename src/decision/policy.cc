@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/time.h"
+#include "decision/compact_json.h"
 #include "decision/facts_reader.h"
 #include "decision/policy_impl.h"
 
@@ -39,6 +40,12 @@ Result<Facts> Policy::ReadFactsYaml(std::string_view yaml, std::string_view sour
 FactsBuilder Policy::NewFacts() const { return impl_->NewFacts(); }
 Decision Policy::Decide(const Facts& facts, const DecideOptions& options) const {
   return impl_->Decide(facts, options);
+}
+std::string Policy::DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const {
+  bool ok = false;
+  std::string json = impl_->DecideToJson(facts, options, &ok);
+  if (decided) *decided = ok;
+  return json;
 }
 
 // ---- Facts ----------------------------------------------------------------
@@ -194,7 +201,25 @@ namespace internal {
 PolicyImpl::PolicyImpl(PolicyModel model)
     : model_(std::move(model)),
       keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))),
-      default_zone_(FindTimeZone(model_.default_timezone)) {}
+      default_zone_(FindTimeZone(model_.default_timezone)) {
+  auto borrow = [&](Value& v) {
+    owned_.push_back(v);
+    v = v.Borrow();
+  };
+  for (FieldDecl& f : model_.schema.facts) borrow(f.default_value);
+  for (FieldDecl& f : model_.schema.decisions) borrow(f.default_value);
+  for (Stage& stage : model_.stages) {
+    for (Rule& rule : stage.rules) {
+      for (Assignment& a : rule.then) borrow(a.constant);
+    }
+  }
+  std::vector<std::string> names, groups;
+  for (const FieldDecl& f : model_.schema.decisions) names.push_back(f.name);
+  for (const GroupDecl& g : model_.schema.groups) {
+    if (g.nullable) groups.push_back(g.name);
+  }
+  layout_ = std::make_unique<const DecisionLayout>(std::move(names), std::move(groups));
+}
 
 PolicyImpl::~PolicyImpl() = default;
 

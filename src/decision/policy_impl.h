@@ -4,6 +4,7 @@
 #define AFTERSALES_DECISION_POLICY_IMPL_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct FactsData {
 };
 
 struct FactKeyTree;
+class DecisionLayout;
 
 class PolicyImpl {
  public:
@@ -37,6 +39,7 @@ class PolicyImpl {
   Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
   FactsBuilder NewFacts() const;
   Decision Decide(const Facts& facts, const DecideOptions& options) const;
+  std::string DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const;
 
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
@@ -49,6 +52,11 @@ class PolicyImpl {
   std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
   // The zone of a case that names none (default_timezone), found once.
   const TimeZone* default_zone_ = nullptr;
+  // The model's constants and defaults as loaded; the model holds borrowed
+  // copies of them (Value::Borrow), so deciding touches no shared counter.
+  std::vector<Value> owned_;
+  // Where each decision field goes in the decision's JSON.
+  std::unique_ptr<const DecisionLayout> layout_;
 };
 
 }  // namespace aftersales::internal

@@ -48,6 +48,9 @@ ExpressionResult Evaluate(std::string_view expr, const std::vector<std::pair<std
 
   Declarations decls;
   std::vector<Value> slots;
+  // A value may refer to its program's constants: the programs of the
+  // bindings live as long as their values are used.
+  std::vector<std::unique_ptr<const internal::Program>> programs;
   const Declarations none;
   for (const auto& [name, literal] : bindings) {
     auto compiled = CompileExpression(literal, none, options);
@@ -58,6 +61,7 @@ ExpressionResult Evaluate(std::string_view expr, const std::vector<std::pair<std
     }
     EvalContext ctx = MakeContext(limits);
     Value v = compiled.program->Evaluate(ctx);
+    programs.push_back(std::move(compiled.program));
     if (v.is_error()) {
       r.errors.push_back("--let " + name + ": " + v.error_message());
       r.outcome = ExpressionResult::Outcome::kInvalid;

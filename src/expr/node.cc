@@ -13,7 +13,9 @@ namespace {
 
 class ConstNode final : public Node {
  public:
-  explicit ConstNode(Value v) : v_(std::move(v)) {}
+  // Evaluating hands out borrowed copies of the constant, which the node
+  // keeps: threads sharing the policy never contend on its reference count.
+  explicit ConstNode(Value v) : own_(std::move(v)), v_(own_.Borrow()) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     return v_;
@@ -24,6 +26,7 @@ class ConstNode final : public Node {
   }
 
  private:
+  Value own_;
   Value v_;
 };
 
@@ -33,7 +36,8 @@ class VarNode final : public Node {
     std::string what = ref.space == 1 ? "decision field '" : "fact '";
     std::string shown = name;
     if (ref.space == 1 && shown.rfind("decision.", 0) == 0) shown = shown.substr(9);
-    absent_ = Value::Error(what + shown + (ref.space == 1 ? "' is not set" : "' is absent"));
+    absent_own_ = Value::Error(what + shown + (ref.space == 1 ? "' is not set" : "' is absent"));
+    absent_ = absent_own_.Borrow();  // handed out often: no shared counter
   }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
@@ -52,6 +56,7 @@ class VarNode final : public Node {
 
  private:
   VarRef ref_;
+  Value absent_own_;
   Value absent_;
 };
 

@@ -58,6 +58,8 @@ class Program {
           std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source,
           int num_locals);
 
+  // The result may refer to constants the program holds (copies of them
+  // touch no shared reference count): use it while the program lives.
   Value Evaluate(EvalContext& ctx) const;
   const TypePtr& type() const { return type_; }
   const std::string& source() const { return source_; }

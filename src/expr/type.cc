@@ -9,15 +9,16 @@ bool EnumType::Contains(std::string_view v) const {
 }
 
 int EnumType::IndexOf(std::string_view v) const {
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  if (index.size() == values.size()) return index.Find(v);
+  for (std::size_t i = 0; i < values.size(); ++i) {  // not sealed
     if (values[i] == v) return static_cast<int>(i);
   }
   return -1;
 }
 
 void EnumType::Seal() {
-  shared.clear();
-  for (const std::string& v : values) shared.push_back(std::make_shared<const std::string>(v));
+  index = WordIndex();
+  for (const std::string& v : values) index.Add(v);
 }
 
 namespace {

@@ -12,17 +12,18 @@
 #include <string_view>
 #include <vector>
 
+#include "common/word_index.h"
+
 namespace aftersales::internal {
 
 struct EnumType {
   std::string name;                 // "platform"
   std::vector<std::string> values;  // "taobao", "tmall", ...
-  // values[i] as one shared string (filled by Seal), so that every fact read
-  // as this enum points at the same copy instead of allocating its own.
-  std::vector<std::shared_ptr<const std::string>> shared;
   bool Contains(std::string_view v) const;
   int IndexOf(std::string_view v) const;  // -1 when v is not a value
+  // Indexes `values` for IndexOf; call once they are all in.
   void Seal();
+  WordIndex index;  // filled by Seal
 };
 
 class Type;

@@ -707,9 +707,81 @@ stages:
   BOOST_TEST(winter.script_text == "Signed 2026-12-01 07:00 -0500.");
 }
 
+// Policy::DecideToJson writes the JSON straight from the engine's values; it
+// must print exactly what DecisionToJson prints for every kind of value,
+// absent fields, empty and filled nullable groups, escapes, and errors.
+BOOST_AUTO_TEST_CASE(decide_to_json_prints_what_decision_to_json_prints) {
+  auto r = LoadPolicyFromStrings({{"policy.yaml", R"yaml(
+policy: {name: t, version: "1", locales: [en]}
+facts:
+  case.id: string
+  order.delivered_at: timestamp
+  item.name: string
+  n: int
+decisions:
+  resolution: {type: string, required: true}
+  at: timestamp
+  span: duration
+  ratio: double
+  big: uint
+  flag: bool
+  money: {type: money, default: 0}
+  tags: {type: list<string>, default: []}
+  stamps: list<timestamp>
+  extra: {type: object, nullable: true}
+  extra.note: string
+  deep: {type: object}
+  deep.er: {type: object}
+  deep.er.est: int
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: fail_on_zero
+        when: "n == 0"
+        then: {resolution: "'x'", money: "1 / n"}
+      - id: all
+        when: "n > 1"
+        then:
+          resolution: "item.name"
+          at: "order.delivered_at"
+          span: "duration('90m')"
+          ratio: "double(n) / 3.0"
+          big: "uint(n)"
+          flag: "true"
+          money: "n * 100"
+          tags: "[item.name, 'b\"q']"
+          stamps: "[order.delivered_at]"
+          extra.note: "'noted'"
+          deep.er.est: "n"
+        script: {en: "Case {case.id}: \"{item.name}\"\tdone."}
+      - id: few
+        then: {resolution: "'few'"}
+)yaml"}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  const aftersales::Policy& p = *r.policy;
+  int decided = 0;
+  for (const char* c : {
+           R"({"case": {"id": "C-1"}, "order": {"delivered_at": "2026-11-20T14:00:00+08:00"},
+               "item": {"name": "耳机 \"pro\"\n\u0001"}, "n": 7})",
+           R"({"n": 1})", R"({"n": 0, "case": {"id": "E"}})", R"({"n": 5})", R"({})"}) {
+    BOOST_TEST_CONTEXT(c) {
+      auto facts = p.ReadFactsJson(c);
+      BOOST_TEST_REQUIRE(facts.ok(), facts.status().message());
+      Decision d = p.Decide(*facts);
+      bool ok = !d.ok();
+      BOOST_TEST(p.DecideToJson(*facts, {}, &ok) == aftersales::DecisionToJson(d));
+      BOOST_TEST(ok == d.ok());
+      decided += d.ok();
+    }
+  }
+  BOOST_TEST(decided == 3);  // n = 7, n = 1 and {}; n = 0 and n = 5 fail
+}
+
 // Random cases on the shipped policy (rules/): any mix of present, absent
 // and extreme facts. The engine never throws or crashes, explaining never
-// changes the outcome, and every decision it makes has the vocabulary's
+// changes the outcome, Policy::DecideToJson prints what DecisionToJson
+// prints, and every decision it makes has the vocabulary's
 // basic guarantees (failures are allowed: a case may be undecidable).
 BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_promises) {
   auto loaded = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules");
@@ -763,6 +835,11 @@ BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_prom
       Decision e = p.Decide(*read, explain);
       std::string json = aftersales::DecisionToJson(d);
       BOOST_TEST(json == aftersales::DecisionToJson(e));
+      // The direct writer prints the same bytes, decided or not.
+      bool direct_ok = !d.ok();
+      BOOST_TEST(p.DecideToJson(*read, {}, &direct_ok) == json);
+      BOOST_TEST(direct_ok == d.ok());
+      BOOST_TEST(p.DecideToJson(*read, explain) == aftersales::DecisionToJson(e, true));
       auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
       BOOST_TEST_REQUIRE(!parsed.is_discarded());
       BOOST_TEST(!aftersales::DecisionToText(e, true).empty());
