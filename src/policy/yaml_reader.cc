@@ -18,6 +18,13 @@
 
 namespace aftersales::internal {
 
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
+
 const YamlNode* YamlNode::Find(std::string_view key) const {
   if (kind != Kind::kMap) return nullptr;
   for (const auto& [k, v] : entries) {

@@ -35,6 +35,16 @@ struct YamlNode {
   // scalar: its opening quote or block indicator, or its first character).
   std::size_t offset = 0;
 
+  // Declared here and defaulted in yaml_reader.cc: a node holds pairs of
+  // nodes, and implicit members would need std::pair<YamlNode, YamlNode>
+  // complete inside YamlNode itself (clang's libstdc++ checks refuse that).
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   bool IsScalar() const { return kind == Kind::kScalar; }
   bool IsMap() const { return kind == Kind::kMap; }
   bool IsSequence() const { return kind == Kind::kSequence; }

@@ -45,8 +45,9 @@ YamlNode Merge(const YamlNode& base, const YamlNode& over) {
   if (!base.IsMap() || !over.IsMap()) return over;
   YamlNode out = base;
   for (const auto& [k, v] : over.entries) {
+    const std::string& key = k.value;  // clang 14 lambdas cannot capture bindings
     auto it = std::find_if(out.entries.begin(), out.entries.end(),
-                           [&](const auto& e) { return e.first.value == k.value; });
+                           [&](const auto& e) { return e.first.value == key; });
     if (it == out.entries.end()) {
       out.entries.emplace_back(k, v);
     } else {
