@@ -2,11 +2,13 @@
 
 #include "common/int128.h"
 
+#include <array>
 #include <cctz/civil_time.h>
 #include <cctz/time_zone.h>
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -303,31 +305,87 @@ const TimeZone* FindTimeZone(std::string_view name) {
   return pos->second.get();
 }
 
+namespace {
+CivilTime ToCivilUncached(Timestamp t, const TimeZone* zone);
+}  // namespace
+
 CivilTime ToCivil(Timestamp t, const TimeZone* zone) {
+  // A case's few timestamps are broken down again and again (by every rule
+  // that counts days, by every script that prints a date): a small cache
+  // per thread remembers the last ones. Zones live as long as the process.
+  struct Entry {
+    std::int64_t seconds = 0;
+    const TimeZone* zone = nullptr;
+    bool used = false;
+    CivilTime civil;
+  };
+  thread_local std::array<Entry, 16> cache;
+  Entry& e = cache[(static_cast<std::uint64_t>(t.seconds) ^ (reinterpret_cast<std::uintptr_t>(zone) >> 4)) & 15u];
+  if (e.used && e.seconds == t.seconds && e.zone == zone) return e.civil;
+  CivilTime c = ToCivilUncached(t, zone);
+  e.seconds = t.seconds;
+  e.zone = zone;
+  e.used = true;
+  e.civil = c;
+  return c;
+}
+
+namespace {
+
+// The civil fields of `local` (seconds since the epoch on the wall clock of
+// a place `offset` seconds east of UTC).
+CivilTime CivilFromLocal(std::int64_t local, int offset) {
+  std::int64_t days = local / 86400, rem = local % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  CivilTime c;
+  CivilFromDays(days, &c.year, &c.month, &c.day);
+  c.hour = static_cast<int>(rem / 3600);
+  c.minute = static_cast<int>(rem / 60 % 60);
+  c.second = static_cast<int>(rem % 60);
+  c.utc_offset_seconds = offset;
+  c.weekday = static_cast<int>((days % 7 + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+  c.yearday = static_cast<int>(days - DaysFromCivil(c.year, 1, 1));
+  return c;
+}
+
+std::int64_t EpochSecondsOf(const cctz::civil_second& cs) {
+  return DaysFromCivil(cs.year(), cs.month(), cs.day()) * 86400 + cs.hour() * 3600 + cs.minute() * 60 +
+         cs.second();
+}
+
+CivilTime ToCivilUncached(Timestamp t, const TimeZone* zone) {
+  // Between two of its transitions a zone keeps one offset (Asia/Shanghai
+  // has had one since 1991): remember the span the last lookup fell in, and
+  // break down any instant inside it with plain arithmetic.
+  struct Span {
+    const TimeZone* zone = nullptr;
+    std::int64_t from = 0, to = 0;  // [from, to) in seconds since the epoch
+    int offset = 0;
+  };
+  thread_local Span span;
+  if (span.zone == zone && zone != nullptr && t.seconds >= span.from && t.seconds < span.to) {
+    return CivilFromLocal(t.seconds + span.offset, span.offset);
+  }
   cctz::time_zone tz = zone ? zone->tz() : cctz::utc_time_zone();
   auto tp = std::chrono::time_point_cast<cctz::seconds>(std::chrono::system_clock::from_time_t(0)) +
             cctz::seconds(t.seconds);
   cctz::time_zone::absolute_lookup al = tz.lookup(tp);
-  CivilTime c;
-  c.year = al.cs.year();
-  c.month = al.cs.month();
-  c.day = al.cs.day();
-  c.hour = al.cs.hour();
-  c.minute = al.cs.minute();
-  c.second = al.cs.second();
-  c.utc_offset_seconds = al.offset;
-  switch (cctz::get_weekday(cctz::civil_day(al.cs))) {
-    case cctz::weekday::sunday: c.weekday = 0; break;
-    case cctz::weekday::monday: c.weekday = 1; break;
-    case cctz::weekday::tuesday: c.weekday = 2; break;
-    case cctz::weekday::wednesday: c.weekday = 3; break;
-    case cctz::weekday::thursday: c.weekday = 4; break;
-    case cctz::weekday::friday: c.weekday = 5; break;
-    case cctz::weekday::saturday: c.weekday = 6; break;
+  if (zone != nullptr) {
+    Span s{zone, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(), al.offset};
+    cctz::time_zone::civil_transition tr;
+    // The next change happens at its civil time before the change, read in
+    // the offset that ends there; the last one at its civil time after it.
+    if (tz.next_transition(tp, &tr)) s.to = EpochSecondsOf(tr.from) - al.offset;
+    if (tz.prev_transition(tp + cctz::seconds(1), &tr)) s.from = EpochSecondsOf(tr.to) - al.offset;
+    if (s.from <= t.seconds && t.seconds < s.to) span = s;
   }
-  c.yearday = cctz::get_yearday(cctz::civil_day(al.cs)) - 1;
-  return c;
+  return CivilFromLocal(t.seconds + al.offset, al.offset);
 }
+
+}  // namespace
 
 std::int64_t CalendarDaysBetween(Timestamp from, Timestamp to, const TimeZone* zone) {
   CivilTime a = ToCivil(from, zone);

@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decision/policy_impl.h"
+
 namespace aftersales {
 namespace {
 
@@ -56,8 +58,7 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
     }
     if (!options.text) {
       // JSON written straight from the engine: no Decision built.
-      bool decided = false;
-      c->out += policy.DecideToJson(*facts, d_options, &decided);
+      const bool decided = policy.impl().AppendDecisionJson(*facts, d_options, &c->out);
       c->out += '\n';
       ++(decided ? c->decided : c->failed);
       continue;

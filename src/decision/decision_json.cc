@@ -7,6 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -153,12 +157,39 @@ inline bool NeedsEscape(std::uint64_t w) {
   return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
 }
 
+// True when `s` is all ASCII (so valid UTF-8): the usual field value, checked
+// without a call.
+inline bool IsAscii(std::string_view s) {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
+}
+
 // Text known to be valid UTF-8: copied in runs, escaping only what JSON needs.
 void AppendValidString(std::string* out, std::string_view s) {
   const char* p = s.data();
   const char* const end = p + s.size();
   const char* run = p;
   while (p < end) {
+#if defined(__SSE2__)
+    // 16 bytes at a time: any control character, '"' or '\\' among them?
+    if (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i control = _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8(static_cast<char>(0x80))),
+                                             _mm_set1_epi8(static_cast<char>(0x80 + 0x20)));
+      const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+      if (_mm_movemask_epi8(_mm_or_si128(control, special)) == 0) {
+        p += 16;
+        continue;
+      }
+    }
+#endif
     if (end - p >= 8) {
       std::uint64_t w;
       std::memcpy(&w, p, 8);
@@ -182,7 +213,7 @@ void AppendValidString(std::string* out, std::string_view s) {
 void AppendString(std::string* out, std::string_view s) {
   out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
-  if (simdjson::validate_utf8(s.data(), s.size())) {
+  if (IsAscii(s) || simdjson::validate_utf8(s.data(), s.size())) {
     AppendValidString(out, s);
     out->push_back('"');
     return;

@@ -390,11 +390,17 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
 }
 
 std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const {
+  std::string out;
+  *decided = AppendDecisionJson(facts, options, &out);
+  return out;
+}
+
+bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const {
   // The general path: a Decision, then its JSON.
   auto general = [&] {
     Decision d = Decide(facts, options);
-    *decided = d.ok();
-    return DecisionToJson(d, options.explain, -1);
+    *out += DecisionToJson(d, options.explain, -1);
+    return d.ok();
   };
   if (options.explain) return general();
   try {
@@ -417,10 +423,14 @@ std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& op
     parts.policy_name = model_.name;
     parts.policy_version = model_.version;
     parts.policy_digest = model_.digest;
-    std::string out;
-    AppendCompactDecision(&out, *layout_, DecidedFields(model_, decider.values()), parts);
-    *decided = true;
-    return out;
+    const std::size_t size = out->size();
+    try {
+      AppendCompactDecision(out, *layout_, DecidedFields(model_, decider.values()), parts);
+    } catch (...) {
+      out->resize(size);  // no half-written decision
+      throw;
+    }
+    return true;
   } catch (...) {
     return general();
   }

@@ -40,6 +40,8 @@ class PolicyImpl {
   FactsBuilder NewFacts() const;
   Decision Decide(const Facts& facts, const DecideOptions& options) const;
   std::string DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const;
+  // The same JSON appended to `out`; true when the case was decided.
+  bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const;
 
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
