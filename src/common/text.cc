@@ -5,6 +5,38 @@
 
 namespace aftersales::internal {
 
+namespace {
+bool IsContinuation(unsigned c) { return (c & 0xC0) == 0x80; }
+}  // namespace
+
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) -> unsigned {
+    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
+  };
+  unsigned c = byte(i);
+  if (c < 0x80) return 1;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return IsContinuation(byte(i + 1)) ? 2 : 0;
+  if (c < 0xF0) {
+    unsigned c1 = byte(i + 1);
+    if (!IsContinuation(c1) || !IsContinuation(byte(i + 2))) return 0;
+    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
+    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c < 0xF5) {
+    unsigned c1 = byte(i + 1);
+    if (!IsContinuation(c1) || !IsContinuation(byte(i + 2)) ||
+        !IsContinuation(byte(i + 3))) {
+      return 0;
+    }
+    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
+    if (c == 0xF4 && c1 >= 0x90) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 bool IsValidUtf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

@@ -13,6 +13,10 @@ namespace aftersales::internal {
 
 // True when `s` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view s);
+// Length of the UTF-8 sequence starting at s[i], or 0 when it is not
+// well-formed (a stray continuation byte, a cut sequence, an overlong form,
+// a surrogate, a code point past U+10FFFF). REQUIRES: i < s.size().
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i);
 // Number of code points in s[0, byte_offset).
 std::size_t CodePointsBefore(std::string_view s, std::size_t byte_offset);
 // Levenshtein distance in bytes, capped at `cap` + 1 for speed.

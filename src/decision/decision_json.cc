@@ -16,6 +16,7 @@
 #include <simdjson.h>
 
 #include "aftersales/decision.h"
+#include "common/text.h"
 #include "common/time.h"
 #include "common/value.h"
 #include "decision/compact_json.h"
@@ -228,11 +229,10 @@ void AppendString(std::string* out, std::string_view s) {
       continue;
     }
     if (c >= 0x80) {
-      // A well-formed UTF-8 sequence copies through; a broken one becomes U+FFFD.
-      std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-      bool ok = n > 0 && n <= static_cast<std::size_t>(end - p);
-      for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(p[k]) & 0xC0) == 0x80;
-      if (ok) {
+      // A well-formed UTF-8 sequence copies through; anything else (a cut or
+      // overlong sequence, a surrogate, past U+10FFFF) becomes U+FFFD.
+      std::size_t n = internal::Utf8SequenceLength(std::string_view(p, static_cast<std::size_t>(end - p)), 0);
+      if (n > 0) {
         p += n;
         continue;
       }

@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/text.h"
+
 namespace aftersales::internal {
 
 YamlNode::YamlNode() = default;
@@ -77,37 +79,6 @@ class LineMap {
   std::string_view text_;
   std::vector<std::size_t> starts_;
 };
-
-// Length of the UTF-8 sequence starting at text[i], or 0 when it is not
-// well-formed (overlong forms, surrogates and code points past U+10FFFF are
-// rejected).
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) -> unsigned {
-    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
-  };
-  unsigned c = byte(i);
-  if (c < 0x80) return 1;
-  if (c < 0xC2) return 0;
-  if (c < 0xE0) return IsContinuationByte(byte(i + 1)) ? 2 : 0;
-  if (c < 0xF0) {
-    unsigned c1 = byte(i + 1);
-    if (!IsContinuationByte(c1) || !IsContinuationByte(byte(i + 2))) return 0;
-    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
-    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (c < 0xF5) {
-    unsigned c1 = byte(i + 1);
-    if (!IsContinuationByte(c1) || !IsContinuationByte(byte(i + 2)) ||
-        !IsContinuationByte(byte(i + 3))) {
-      return 0;
-    }
-    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
-    if (c == 0xF4 && c1 >= 0x90) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 // YAML text must be UTF-8 without control characters (tab, line feed and
 // carriage return aside). yaml-cpp would silently replace bad bytes, so the

@@ -45,8 +45,37 @@ BOOST_AUTO_TEST_CASE(is_valid_utf8) {
       {"ok\xe7\x94\xb5\xe7", "valid then truncated", false},
   };
   for (const Row& r : rows) {
-    BOOST_TEST_CONTEXT(r.what) { BOOST_TEST(IsValidUtf8(r.in) == r.valid); }
+    BOOST_TEST_CONTEXT(r.what) {
+      BOOST_TEST(IsValidUtf8(r.in) == r.valid);
+      // Walking the text sequence by sequence agrees.
+      bool walked = true;
+      for (std::size_t i = 0; i < r.in.size() && walked;) {
+        std::size_t n = Utf8SequenceLength(r.in, i);
+        walked = n > 0;
+        i += n;
+      }
+      BOOST_TEST(walked == r.valid);
+    }
   }
+}
+
+// The JSON writer used to take C0/C1 leads, overlong forms and surrogates for
+// sequences (found by fuzz_decide).
+BOOST_AUTO_TEST_CASE(utf8_sequence_length) {
+  BOOST_TEST(Utf8SequenceLength("a", 0) == 1u);
+  BOOST_TEST(Utf8SequenceLength("\xc3\xa9", 0) == 2u);
+  BOOST_TEST(Utf8SequenceLength("\xe7\x94\xb5", 0) == 3u);
+  BOOST_TEST(Utf8SequenceLength("\xf0\x9f\x98\x80", 0) == 4u);
+  BOOST_TEST(Utf8SequenceLength("x\xc3\xa9", 1) == 2u);
+  BOOST_TEST(Utf8SequenceLength("\xc1\x94", 0) == 0u);          // overlong (C1 lead)
+  BOOST_TEST(Utf8SequenceLength("\xc0\x80", 0) == 0u);          // overlong NUL
+  BOOST_TEST(Utf8SequenceLength("\xe0\x9f\xbf", 0) == 0u);     // overlong 3-byte
+  BOOST_TEST(Utf8SequenceLength("\xed\xa0\x80", 0) == 0u);     // surrogate
+  BOOST_TEST(Utf8SequenceLength("\xf0\x8f\xbf\xbf", 0) == 0u);  // overlong 4-byte
+  BOOST_TEST(Utf8SequenceLength("\xf4\x90\x80\x80", 0) == 0u);  // past U+10FFFF
+  BOOST_TEST(Utf8SequenceLength("\xf5\x80\x80\x80", 0) == 0u);  // F5 lead
+  BOOST_TEST(Utf8SequenceLength("\x80", 0) == 0u);               // continuation byte
+  BOOST_TEST(Utf8SequenceLength("\xe7\x94", 0) == 0u);          // cut at the end
 }
 
 BOOST_AUTO_TEST_CASE(code_points_before) {

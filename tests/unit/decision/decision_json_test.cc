@@ -293,4 +293,17 @@ stages:
   BOOST_TEST(d.Find("policy.name")->string_value == "evil");
 }
 
+// Strings that are not UTF-8 (a builder takes any bytes) print as valid
+// JSON: each broken byte becomes U+FFFD. Overlong forms, surrogates and code
+// points past U+10FFFF used to go through as they were (found by fuzz_decide).
+BOOST_AUTO_TEST_CASE(bytes_that_are_not_utf8_print_as_replacement_characters) {
+  Decision d;
+  d.case_id = "a\xc1\x94" "b\xed\xa0\x80" "c\xf4\x90\x80\x80" "d\xe7\x94\xb5\xff";
+  const std::string json = aftersales::DecisionToJson(d);
+  BOOST_TEST(nlohmann::json::accept(json), json);
+  const std::string r = "\xef\xbf\xbd";
+  BOOST_TEST(nlohmann::json::parse(json)["case_id"].get<std::string>() ==
+             "a" + r + r + "b" + r + r + r + "c" + r + r + r + r + "d\xe7\x94\xb5" + r);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
