@@ -366,6 +366,19 @@ void BuildFields(const YamlNode& section, const FieldSpec& spec, const EnumTable
                 key.location);
       continue;
     }
+    if (spec.is_decision) {
+      // The decision's JSON has keys of its own beside the fields.
+      const std::string head = name.substr(0, name.find('.'));
+      bool own = false;
+      for (const char* k : {"case_id", "script", "matched_rules", "policy", "errors", "trace"}) own = own || head == k;
+      if (own) {
+        ctx.Error("schema.name",
+                  "decision field '" + name + "' would clash with the decision's own '" + head +
+                      "' (case_id, script, matched_rules, policy, errors and trace are taken); choose another name",
+                  key.location);
+        continue;
+      }
+    }
     auto [first, inserted] = seen->emplace(name, key.location);
     if (!inserted) {
       ctx.Error("schema.duplicate",
