@@ -48,7 +48,39 @@ struct LineResult {
   std::int64_t line = 0;
   std::string read_error;  // non-empty: either policy could not read it
   Decision before, after;
+  std::vector<std::string> changed;  // the fields that differ ("outcome" first)
 };
+
+// The fields whose values differ, worked out on the deciding thread. Two
+// policies with the same fields in the same order (the usual case) are
+// compared pairwise; otherwise by name.
+std::vector<std::string> ChangedFields(const Decision& before, const Decision& after) {
+  std::vector<std::string> changed;
+  if (before.ok() != after.ok()) changed.push_back("outcome");
+  static const FieldValue kAbsent;
+  bool same_layout = before.fields.size() == after.fields.size();
+  for (std::size_t i = 0; same_layout && i < before.fields.size(); ++i) {
+    same_layout = before.fields[i].first == after.fields[i].first;
+  }
+  if (same_layout) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < before.fields.size(); ++i) {
+      if (!SameValue(before.fields[i].second, after.fields[i].second)) names.push_back(before.fields[i].first);
+    }
+    std::sort(names.begin(), names.end());  // the order the by-name path gives
+    changed.insert(changed.end(), names.begin(), names.end());
+    return changed;
+  }
+  std::set<std::string> names;
+  for (const auto& [name, _] : before.fields) names.insert(name);
+  for (const auto& [name, _] : after.fields) names.insert(name);
+  for (const std::string& name : names) {
+    const FieldValue* a = before.Find(name);
+    const FieldValue* b = after.Find(name);
+    if (!SameValue(a ? *a : kAbsent, b ? *b : kAbsent)) changed.push_back(name);
+  }
+  return changed;
+}
 
 void DecideRange(const Policy& baseline, const Policy& candidate, const std::vector<std::string>& lines,
                  const std::vector<std::int64_t>& numbers, std::size_t from, std::size_t to,
@@ -65,6 +97,7 @@ void DecideRange(const Policy& baseline, const Policy& candidate, const std::vec
       }
       r.before = baseline.Decide(*f0);
       r.after = candidate.Decide(*f1);
+      r.changed = ChangedFields(r.before, r.after);
     } catch (const std::exception& e) {
       r.read_error = "line " + std::to_string(r.line) + ": internal error: " + e.what();
     }
@@ -142,17 +175,7 @@ class Differ {
     report_.merchant_freight_baseline_cents += IntField(r.before, "freight.merchant_cents");
     report_.merchant_freight_candidate_cents += IntField(r.after, "freight.merchant_cents");
 
-    std::vector<std::string> changed;
-    if (r.before.ok() != r.after.ok()) changed.push_back("outcome");
-    std::set<std::string> names;
-    for (const auto& [name, _] : r.before.fields) names.insert(name);
-    for (const auto& [name, _] : r.after.fields) names.insert(name);
-    static const FieldValue kAbsent;
-    for (const std::string& name : names) {
-      const FieldValue* a = r.before.Find(name);
-      const FieldValue* b = r.after.Find(name);
-      if (!SameValue(a ? *a : kAbsent, b ? *b : kAbsent)) changed.push_back(name);
-    }
+    const std::vector<std::string>& changed = r.changed;
     if (changed.empty()) return;
     ++report_.changed;
     for (const std::string& f : changed) ++report_.changed_by_field[f];
