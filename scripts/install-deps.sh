@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what aftersales needs to build, from Debian 12's packages only;
 # with --tests also what the tests need (Chromium, which renders the diff
-# report). Run as root (or through sudo). Safe to run again: it only
-# installs what is missing.
+# report; clang with libFuzzer's runtime and llvm-symbolizer, for the fuzz
+# targets of scripts/fuzz.sh). Run as root (or through sudo). Safe to run
+# again: it only installs what is missing.
 set -euo pipefail
 
 packages=(
@@ -12,7 +13,9 @@ packages=(
 )
 
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium git)
+  # libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) is only a
+  # recommendation of clang's, which --no-install-recommends leaves out.
+  packages+=(chromium git clang libclang-rt-14-dev llvm)
 fi
 
 missing=()

@@ -4,7 +4,10 @@
 # runs and the CEL conformance run (which needs ../shared beside the
 # checkout and says so when it is skipped), the packaging test; then the
 # same suites again in an AddressSanitizer + UndefinedBehaviorSanitizer
-# build, and the unit suites in a ThreadSanitizer build.
+# build, the unit suites in a ThreadSanitizer build, and each libFuzzer
+# target for a short while (scripts/fuzz.sh; the seeds and the regression
+# inputs of the fuzz targets are also replayed in every build, as ctest
+# fuzz.replay.*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +31,7 @@ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAFTERSALES_BUILD_TE
   -DAFTERSALES_BUILD_CLI=OFF -DAFTERSALES_INSTALL=OFF -DAFTERSALES_SANITIZE=thread
 cmake --build build-tsan -j "$jobs"
 ctest --test-dir build-tsan --output-on-failure -j "$jobs" -L unit
+
+fuzz_seconds=30
+echo "== fuzzers, ${fuzz_seconds} s each (build-fuzz/)"
+scripts/fuzz.sh --time "$fuzz_seconds" --jobs "$jobs"
