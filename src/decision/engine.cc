@@ -139,6 +139,8 @@ class Decider {
       }
     }
     if (!d_->ok() || OverBudget()) return;
+    CheckCaps();
+    if (!d_->ok()) return;
     for (const Invariant& inv : m_.invariants) {
       Value v = inv.check->Evaluate(ctx_);
       if (v.kind() == Value::Kind::kBool && v.bool_value()) continue;
@@ -162,6 +164,28 @@ class Decider {
   const std::vector<const Rule*>& matched() const { return matched_; }
 
  private:
+  // A money field declared `at_most: <fact>` (the refund, at most what was
+  // paid) is never decided over it; when the fact is absent there is
+  // nothing to hold it to.
+  void CheckCaps() {
+    auto money = [](std::int64_t c) {
+      const std::uint64_t a = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
+      return std::string(c < 0 ? "-" : "") + std::to_string(a / 100) + "." + (a % 100 < 10 ? "0" : "") +
+             std::to_string(a % 100);
+    };
+    for (const FieldDecl& f : m_.schema.decisions) {
+      if (!f.at_most_fact) continue;
+      const Value& v = decided_[f.slot];
+      const Value& cap = facts_.slots[*f.at_most_fact];
+      if (v.kind() != Value::Kind::kInt || cap.kind() != Value::Kind::kInt) continue;
+      if (v.int_value() <= cap.int_value()) continue;
+      const std::string& cap_name = m_.schema.facts[*f.at_most_fact].name;
+      Error("'" + f.name + "' would be " + money(v.int_value()) + ", more than " + cap_name + " (" +
+                money(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
+            f.name, "", f.location);
+    }
+  }
+
   // The step budget bounds the whole decision: once it is spent the
   // decision fails, rather than quietly skipping the rules left.
   bool OverBudget() {

@@ -34,6 +34,9 @@ struct FieldDecl {
   bool personal = false;     // customer-identifying (masked in logs)
   bool required = false;     // decision: a decision without it is an error
   Value default_value;       // absent when none
+  // Money decision: the fact it may never exceed (`at_most:`), by slot; the
+  // engine refuses a decision over it (a refund over what was paid).
+  std::optional<std::uint32_t> at_most_fact;
   std::uint32_t slot = 0;    // index in its space
   SourceLocation location;
 };

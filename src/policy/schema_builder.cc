@@ -253,9 +253,11 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
   bool personal = false, required = false, nullable = false;
   const YamlNode* nullable_node = nullptr;
   const YamlNode* required_node = nullptr;
+  const YamlNode* at_most_node = nullptr;
   if (value.IsMap()) {
+    if (spec.is_decision) at_most_node = value.Find("at_most");
     if (spec.is_decision) {
-      ctx.CheckKeys(value, {"type", "default", "required", "nullable", "description"}, what);
+      ctx.CheckKeys(value, {"type", "default", "required", "nullable", "at_most", "description"}, what);
     } else {
       ctx.CheckKeys(value, {"type", "default", "personal", "description"}, what);
     }
@@ -328,6 +330,26 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
     if (std::optional<Value> v = ConstantFromYaml(*default_node, *parsed, "the default of " + what,
                                                   ctx)) {
       field.default_value = std::move(*v);
+    }
+  }
+  if (at_most_node) {
+    // `at_most: order.total_paid_cents`: a money field that may never be more
+    // than that fact (facts are declared before decisions).
+    if (const std::string* fact = ctx.ExpectScalar(*at_most_node, "'at_most' of " + what)) {
+      auto found = schema->fact_index.find(*fact);
+      if (parsed && !parsed->money) {
+        ctx.Error("schema.value", "'at_most' is only for money decision fields; " + what + " is not money",
+                  at_most_node->location);
+      } else if (found == schema->fact_index.end()) {
+        ctx.Error("schema.value", "'at_most' of " + what + " names '" + *fact + "', which is not a declared fact",
+                  at_most_node->location);
+      } else if (!schema->facts[found->second].money) {
+        ctx.Error("schema.value",
+                  "'at_most' of " + what + " names '" + *fact + "', which is not a money fact",
+                  at_most_node->location);
+      } else {
+        field.at_most_fact = schema->facts[found->second].slot;
+      }
     }
   }
   std::vector<FieldDecl>& list = spec.is_decision ? schema->decisions : schema->facts;

@@ -687,6 +687,76 @@ stages:
   BOOST_TEST(f.trace[0].detail.find("'issue.kind' is absent") != std::string::npos, f.trace[0].detail);
 }
 
+// `at_most: <money fact>` on a money decision field: a decision over it is
+// refused with the field and both amounts; equal is fine, and with the fact
+// absent there is nothing to hold it to. The shipped schema puts the refund
+// at most what was paid.
+BOOST_AUTO_TEST_CASE(a_refund_is_never_more_than_what_was_paid) {
+  auto r = LoadPolicyFromStrings({{"policy.yaml", R"yaml(
+policy: {name: t, version: "1"}
+facts:
+  order.total_paid_cents: money
+  item.paid_cents: money
+  n: int
+decisions:
+  resolution: {type: string, required: true}
+  refund_cents: {type: money, default: 0, at_most: order.total_paid_cents}
+  goodwill_cents: {type: money, default: 0}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: double
+        when: "n == 2"
+        then: {resolution: "'refund'", refund_cents: "item.paid_cents * 2", goodwill_cents: "item.paid_cents * 2"}
+      - id: single
+        then: {resolution: "'refund'", refund_cents: "item.paid_cents"}
+)yaml"}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  const auto& p = *r.policy;
+  Decision over = DecideJson(p, R"({"order": {"total_paid_cents": 29900}, "item": {"paid_cents": 29900}, "n": 2})");
+  BOOST_TEST_REQUIRE(!over.ok());
+  BOOST_TEST(over.errors[0].field == "refund_cents");
+  BOOST_TEST(over.errors[0].message ==
+             "'refund_cents' would be 598.00, more than order.total_paid_cents (299.00), which the policy does not "
+             "allow (at_most); rules fired: double");
+  Decision equal = DecideJson(p, R"({"order": {"total_paid_cents": 29900}, "item": {"paid_cents": 29900}})");
+  BOOST_TEST(equal.ok());
+  BOOST_TEST(Int(equal, "refund_cents") == 29900);
+  // No cap known: nothing to hold it to. A field without at_most is free.
+  Decision unknown = DecideJson(p, R"({"item": {"paid_cents": 29900}, "n": 2})");
+  BOOST_TEST(unknown.ok());
+  BOOST_TEST(Int(unknown, "goodwill_cents") == 59800);
+
+  // The shipped schema caps the refund.
+  auto shipped = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules");
+  BOOST_TEST_REQUIRE(shipped.ok());
+  bool capped = false;
+  for (const auto& f : shipped.policy->impl().model().schema.decisions) {
+    if (f.name == "refund_cents") capped = f.at_most_fact.has_value();
+  }
+  BOOST_TEST(capped);
+
+  // Load errors: not money, not a fact, a fact that is not money.
+  auto bad = LoadPolicyFromStrings({{"policy.yaml", R"yaml(
+policy: {name: t, version: "1"}
+facts: {order.total_paid_cents: money, order.id: string}
+decisions:
+  resolution: {type: string, required: true, at_most: order.total_paid_cents}
+  a_cents: {type: money, at_most: order.total_paid}
+  b_cents: {type: money, at_most: order.id}
+stages:
+  - {id: s, hit: first, rules: [{id: r, then: {resolution: "'x'"}}]}
+)yaml"}});
+  BOOST_TEST_REQUIRE(!bad.ok());
+  const std::string issues = aftersales::FormatIssues(bad.issues);
+  BOOST_TEST(issues.find("policy.yaml:5:55: 'at_most' is only for money decision fields") != std::string::npos, issues);
+  BOOST_TEST(issues.find("policy.yaml:6:35: 'at_most' of decision field 'a_cents' names 'order.total_paid', which is "
+                         "not a declared fact") != std::string::npos, issues);
+  BOOST_TEST(issues.find("policy.yaml:7:35: 'at_most' of decision field 'b_cents' names 'order.id', which is not a "
+                         "money fact") != std::string::npos, issues);
+}
+
 BOOST_AUTO_TEST_CASE(without_a_zone_fact_the_policy_default_zone_is_used) {
   auto r = LoadPolicyFromStrings({{"policy.yaml", R"(
 policy: {name: t, version: "1", locales: [en], default_timezone: America/New_York}
