@@ -27,6 +27,11 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
   switch (t.kind()) {
     case TK::kString:
     case TK::kDyn:
+      // A NUL would cut the text short in C callers and in many stores.
+      if (s.find('\0') != std::string_view::npos) {
+        *why = "contains a NUL character (U+0000), which case text may not hold";
+        return false;
+      }
       *out = Value::String(std::string(s));
       return true;
     case TK::kEnum: {
@@ -214,7 +219,7 @@ const char* JsonTypeName(sj::json_type t) {
 class JsonFactReader {
  public:
   JsonFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
-      : schema_(schema), keys_(keys), out_(out) {}
+      : schema_(schema), keys_(keys), out_(out), seen_(schema.facts.size(), false) {}
 
   // Walks an object whose keys continue the path at `node`.
   simdjson::error_code Walk(sj::object obj, int node) {
@@ -257,8 +262,13 @@ class JsonFactReader {
     std::string why;
     auto e = Convert(*decl.type, decl, v, &out, &why, 0);
     if (e) return e;
-    if (why.empty()) {
+    if (why.empty() && seen_[decl.slot]) {
+      // Two values for one fact: which one a system downstream would read
+      // is anyone's guess, so neither is taken.
+      errors.push_back(decl.name + ": given twice in the case");
+    } else if (why.empty()) {
       out_->slots[decl.slot] = std::move(out);
+      seen_[decl.slot] = true;
     } else {
       errors.push_back(decl.name + ": " + why);
     }
@@ -363,6 +373,7 @@ class JsonFactReader {
   const Schema& schema_;
   const FactKeyTree& keys_;
   FactsData* out_;
+  std::vector<bool> seen_;  // facts given so far, by slot
 };
 
 // ---- JSON, the fast path: simdjson's DOM parser ----------------------------
@@ -377,7 +388,7 @@ namespace dom = simdjson::dom;
 class DomFactReader {
  public:
   DomFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
-      : schema_(schema), keys_(keys), out_(out) {}
+      : schema_(schema), keys_(keys), out_(out), seen_(Seen(schema.facts.size())) {}
 
   bool Walk(dom::object obj, int node) {
     for (dom::key_value_pair field : obj) {
@@ -386,9 +397,12 @@ class DomFactReader {
       const FactKeyTree::Node& n = keys_.nodes[static_cast<std::size_t>(child)];
       if (n.slot >= 0) {
         if (field.value.is_null()) continue;  // null is absent
+        const auto slot = static_cast<std::size_t>(n.slot);
+        if (seen_[slot]) return false;  // given twice: the exact reader says so
         Value v;
-        if (!Convert(*schema_.facts[static_cast<std::size_t>(n.slot)].type, field.value, &v, 0)) return false;
-        out_->slots[static_cast<std::size_t>(n.slot)] = std::move(v);
+        if (!Convert(*schema_.facts[slot].type, field.value, &v, 0)) return false;
+        out_->slots[slot] = std::move(v);
+        seen_[slot] = 1;
       } else {
         dom::object inner;
         if (field.value.get_object().get(inner) != simdjson::SUCCESS) continue;  // a group given as a value
@@ -451,9 +465,17 @@ class DomFactReader {
     }
   }
 
+  // Which facts this case has given so far, by slot; kept per thread.
+  static std::vector<unsigned char>& Seen(std::size_t n) {
+    thread_local std::vector<unsigned char> seen;
+    seen.assign(n, 0);
+    return seen;
+  }
+
   const Schema& schema_;
   const FactKeyTree& keys_;
   FactsData* out_;
+  std::vector<unsigned char>& seen_;
 };
 
 Status Errors(const std::vector<std::string>& errors) {
@@ -492,7 +514,7 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, Value* ou
 }
 
 void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& schema, FactsData* out,
-              std::vector<std::string>* errors, int depth) {
+              std::vector<std::string>* errors, std::vector<bool>* seen, int depth) {
   if (depth > 64) return;
   for (const auto& [k, v] : map.entries) {
     std::string path = prefix.empty() ? k.value : prefix + "." + k.value;
@@ -502,14 +524,19 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
       if (v.kind == YamlNode::Kind::kNull) continue;
       Value val;
       std::string why;
-      if (FromYaml(*decl.type, decl, v, &val, &why, 0)) {
+      if (FromYaml(*decl.type, decl, v, &val, &why, 0) && (*seen)[decl.slot]) {
+        // `order: {id: ..}` and `order.id: ..` in one case: neither is taken.
+        errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
+                          std::to_string(v.location.column) + "): given twice in the case");
+      } else if (why.empty()) {
         out->slots[decl.slot] = std::move(val);
+        (*seen)[decl.slot] = true;
       } else {
         errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
                           std::to_string(v.location.column) + "): " + why);
       }
     } else if (v.IsMap()) {
-      WalkYaml(v, path, schema, out, errors, depth + 1);
+      WalkYaml(v, path, schema, out, errors, seen, depth + 1);
     }
   }
 }
@@ -707,7 +734,8 @@ Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& 
   }
   if (!doc.root->IsMap()) return Status::InvalidArgument("a case must be a YAML map");
   std::vector<std::string> errors;
-  WalkYaml(*doc.root, "", schema, out, &errors, 0);
+  std::vector<bool> seen(schema.facts.size(), false);
+  WalkYaml(*doc.root, "", schema, out, &errors, &seen, 0);
   if (!errors.empty()) return Errors(errors);
   return Status::Ok();
 }

@@ -140,6 +140,10 @@ Status SetParsed(FactsData* data, std::string_view name, std::string_view text, 
 }  // namespace
 
 Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
+  if (value.find('\0') != std::string_view::npos && data_ != nullptr) {
+    return Status::InvalidArgument(std::string(name) +
+                                   ": contains a NUL character (U+0000), which case text may not hold");
+  }
   return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {

@@ -310,6 +310,7 @@ class TreeBuilder : public YAML::EventHandler {
     SetPlace(&node, p);
     node.style = tag == "?" ? YamlNode::Style::kPlain : StyleAt(text_, p);
     node.tag = ShortTag(tag);
+    CheckTag(node.tag, Position(mark));
     node.value = value;
     if ((node.style == YamlNode::Style::kSingleQuoted ||
          node.style == YamlNode::Style::kDoubleQuoted) &&
@@ -356,6 +357,21 @@ class TreeBuilder : public YAML::EventHandler {
         Issue{Severity::kError, std::move(code), std::move(message), lines_.Locate(base_ + p, file_)});
   }
 
+  // Policies and cases are plain data: only the core schema's own tags
+  // (!!str, !!int, ...) may appear. Others (!!binary, !!python/object,
+  // !custom) would mean something we do not do, so they are errors rather
+  // than silently read as plain strings and maps.
+  void CheckTag(const std::string& tag, std::size_t p) {
+    if (tag.empty()) return;
+    for (std::string_view ok : {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"}) {
+      if (tag == ok) return;
+    }
+    AddIssue("yaml.tag",
+             "YAML tag '" + tag + "' is not supported: policies and cases are plain YAML (only the core tags "
+             "!!str, !!int, !!float, !!bool, !!null, !!map and !!seq may appear)",
+             p);
+  }
+
   void CountNodes(std::size_t n, std::size_t p) {
     if (n > options_.max_nodes || nodes_ > options_.max_nodes - n) {
       AddIssue("yaml.limit",
@@ -380,6 +396,7 @@ class TreeBuilder : public YAML::EventHandler {
     frame.node.kind = kind;
     frame.node.tag = ShortTag(tag);
     SetPlace(&frame.node, SkipProperties(text_, Position(mark)));
+    CheckTag(frame.node.tag, Position(mark));
     frame.anchor = anchor;
     frame.flow = flow;
     frame.nodes_at_start = nodes_;
