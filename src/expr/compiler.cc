@@ -90,7 +90,7 @@ class Compiler {
   Checked Compile(const Expr& e) {
     if (++depth_ > kMaxCompileDepth) {
       --depth_;
-      return Fail(e.offset, "expr.limit", "expression nested too deeply");
+      return TooDeep(e.offset);
     }
     Checked c = CompileInner(e);
     --depth_;
@@ -114,6 +114,18 @@ class Compiler {
   Checked Fail(std::uint32_t offset, std::string code, std::string message) {
     issues.push_back({std::move(code), std::move(message), offset});
     return {nullptr, Type::Error()};
+  }
+
+  // Chains the parser builds in a loop (`a + b + ...`, `a.b.c...`) are not
+  // nesting to it, but everything after it walks the tree recursively: a
+  // fixed bound keeps the stack safe. Said once, however many branches
+  // reach it.
+  Checked TooDeep(std::uint32_t offset) {
+    if (too_deep_) return {nullptr, Type::Error()};
+    too_deep_ = true;
+    return Fail(offset, "expr.limit",
+                "expression too deep: more than " + std::to_string(kMaxCompileDepth) +
+                    " operators, fields or indexes applied one to the result of another");
   }
 
   Checked CompileInner(const Expr& e) {
@@ -220,6 +232,7 @@ class Compiler {
       return FieldOf(Compile(operand), e, /*test_only=*/true);
     }
     std::vector<const Expr*> chain = Chain(e);
+    if (chain.size() > static_cast<std::size_t>(kMaxCompileDepth)) return TooDeep(e.offset);
     if (!chain.empty()) {
       for (std::size_t n = chain.size(); n >= 1; --n) {
         std::string name = Joined(chain, n);
@@ -636,6 +649,7 @@ class Compiler {
   const Declarations& decls_;
   std::vector<Local> scope_;
   int depth_ = 0;
+  bool too_deep_ = false;
 };
 
 std::uint32_t StartOf(const Expr& e) {
