@@ -6,7 +6,10 @@
 #include <cctz/civil_time.h>
 #include <cctz/time_zone.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -143,15 +146,28 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s, std::string* error) 
   }
   int offset = 0;
   if (!ParseOffset(s.substr(pos), &offset)) {
-    Fail(error, "timestamp needs a time zone offset (Z or +08:00)");
+    std::string_view rest = s.substr(pos);
+    int h = 0, m = 0;
+    if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' && Digits(rest, 1, 2, &h) &&
+        Digits(rest, 4, 2, &m)) {
+      Fail(error, "timestamp offset out of range (at most 23:59 either side of UTC)");
+    } else {
+      Fail(error, "timestamp needs a time zone offset (Z or +08:00)");
+    }
+    return std::nullopt;
+  }
+  if (second == 60 && month >= 1 && month <= 12 && day >= 1 && day <= DaysInMonth(year, month) && hour <= 23 &&
+      minute <= 59) {
+    // Go's and Java's parsers (and so cel-go) refuse it too; taking it as
+    // :59 or as the next minute would be a guess.
+    Fail(error, "timestamp has second 60 (a leap second), which timestamps cannot hold");
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
-      minute > 59 || second > 60) {
+      minute > 59 || second > 59) {
     Fail(error, "timestamp has an impossible date or time");
     return std::nullopt;
   }
-  if (second == 60) second = 59;  // leap second: clamp, as CEL implementations do
   std::int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
   Timestamp t{secs, static_cast<std::int32_t>(nanos)};
   if (!TimestampInRange(t)) {
@@ -274,14 +290,50 @@ std::string FormatDuration(Duration d) {
   return out + "s";
 }
 
+namespace {
+
+// An IANA zone name as the tz database spells them ("Asia/Shanghai",
+// "America/Argentina/Buenos_Aires", "Etc/GMT+8"): nothing else reaches the
+// file system. cctz would otherwise open any path it is given ("file:/dev/stdin",
+// "Asia/./Shanghai" and endless spellings of one file), from a case fact.
+bool IsZoneName(std::string_view name) {
+  if (name.empty() || name.size() >= 128) return false;
+  bool start = true;
+  for (char c : name) {
+    if (c == '/') {
+      if (start) return false;  // a leading '/' or an empty part
+      start = true;
+      continue;
+    }
+    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    bool other = (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+';
+    if (!letter && !(other && !start)) return false;  // each part starts with a letter
+    start = false;
+  }
+  return !start;
+}
+
+// Whether the tz database has a file for `name`, without loading it: cctz
+// remembers every name it is asked for, found or not, for good.
+bool ZoneFileExists(const std::string& name) {
+  const char* dir = std::getenv("TZDIR");
+  std::string path = (dir != nullptr && *dir != '\0') ? dir : "/usr/share/zoneinfo";
+  path += '/';
+  path += name;
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
 const TimeZone* FindTimeZone(std::string_view name) {
   static std::mutex mu;
   static auto* cache = new std::unordered_map<std::string, std::unique_ptr<TimeZone>>();
+  static std::size_t unknown_cached = 0;
   std::lock_guard<std::mutex> lock(mu);
   std::string key(name);
   auto it = cache->find(key);
   if (it != cache->end()) return it->second.get();
-  if (cache->size() > 10000) return nullptr;  // bound the cache against hostile names
   cctz::time_zone tz;
   int offset = 0;
   bool ok = false;
@@ -293,12 +345,16 @@ const TimeZone* FindTimeZone(std::string_view name) {
   } else if (name == "UTC" || name == "Z") {
     tz = cctz::utc_time_zone();
     ok = true;
-  } else if (!name.empty() && name.size() < 128 && name.find("..") == std::string_view::npos &&
-             name.front() != '/') {
+  } else if (IsZoneName(name) && ZoneFileExists(key)) {
     ok = cctz::load_time_zone(key, &tz);
   }
   if (!ok) {
-    cache->emplace(key, nullptr);
+    // Unknown names are remembered up to a bound, so hostile cases naming
+    // a new one each cannot grow the cache, nor crowd out real zones.
+    if (unknown_cached < 10000) {
+      ++unknown_cached;
+      cache->emplace(key, nullptr);
+    }
     return nullptr;
   }
   auto [pos, _] = cache->emplace(key, std::make_unique<TimeZone>(tz));
