@@ -1,7 +1,11 @@
 #include "expr/lexer.h"
 
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
+
+#include "common/text.h"
 
 namespace aftersales::internal {
 namespace {
@@ -35,6 +39,26 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> out;
+    // Expressions are UTF-8 text, wherever they come from (a policy file
+    // is checked when it is read; the expression API and `aftersales expr`
+    // are not): a byte that is not is an error at its place.
+    for (std::size_t i = 0; i < s_.size();) {
+      std::size_t n = Utf8SequenceLength(s_, i);
+      if (n == 0) {
+        Token t;
+        t.offset = t.end = static_cast<std::uint32_t>(i);
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(s_[i])));
+        Error(&t, std::string("invalid UTF-8 (byte ") + hex + "); expressions are UTF-8 text");
+        out.push_back(std::move(t));
+        Token e;
+        e.kind = Token::Kind::kEnd;
+        e.offset = e.end = static_cast<std::uint32_t>(i);
+        out.push_back(e);
+        return out;
+      }
+      i += n;
+    }
     while (true) {
       SkipSpace();
       Token t;
@@ -218,6 +242,9 @@ class Lexer {
       errno = 0;
       t->kind = K::kDouble;
       t->double_value = std::strtod(text.c_str(), nullptr);
+      // As cel-go does: a literal too large for a double is an error, not
+      // an infinity (a small one underflows to 0 or a subnormal, as usual).
+      if (errno == ERANGE && std::isinf(t->double_value)) Error(t, "double literal out of range");
       return;
     }
     std::uint64_t v = 0;

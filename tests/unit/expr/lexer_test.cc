@@ -153,7 +153,9 @@ BOOST_AUTO_TEST_CASE(numbers) {
       {"1E3", "double(1000)@0-3 end@3"},
       {"2.5e-3", "double(0.0025000000000000001)@0-6 end@6"},
       {"1e+2", "double(100)@0-4 end@4"},
-      {"1e400", "double(inf)@0-5 end@5"},
+      {"1e400", "error(double literal out of range)@0-5 end@5"},
+      {"1e-400", "double(0)@0-6 end@6"},
+      {"'a\xff'", "error(invalid UTF-8 (byte 0xFF); expressions are UTF-8 text)@2-2 end@2"},
       {"1.", "int(1)@0-1 .@1-2 end@2"},
       {"1.e5", "int(1)@0-1 .@1-2 ident(e5)@2-4 end@4"},
   };
