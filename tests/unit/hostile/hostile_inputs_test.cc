@@ -10,6 +10,7 @@
 // Money: int64 overflow in policy arithmetic and the refund cap.
 #include <boost/test/unit_test.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -53,6 +54,12 @@ std::string Repeat(const std::string& s, int n) {
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// A string literal with its NUL bytes, all of it.
+template <std::size_t N>
+std::string Bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
 const char* const kMinimalPolicy = R"(policy: {name: t, version: "1"}
 decisions:
   resolution: {type: string, required: true}
@@ -66,15 +73,15 @@ BOOST_AUTO_TEST_SUITE(hostile_cases)
 
 BOOST_AUTO_TEST_CASE(invalid_utf8_and_nul_bytes) {
   BOOST_TEST(JsonError("{\"case\": {\"id\": \"a\xff\xfe" "b\"}}") == "not valid JSON: The input is not valid UTF-8");
-  BOOST_TEST(Has(JsonError(std::string("{\"case\": {\"id\": \"a\0b\"}}", 23)), "not valid JSON"));
+  BOOST_TEST(Has(JsonError(Bytes("{\"case\": {\"id\": \"a\0b\"}}")), "not valid JSON"));
   BOOST_TEST(JsonError(R"({"case": {"id": "a\u0000b"}})") ==
              "case.id: contains a NUL character (U+0000), which case text may not hold");
   BOOST_TEST(YamlError("case:\n  id: a\xff\xfe" "b\n") ==
              "not valid YAML: line 2:8: invalid UTF-8 (byte 0xFF); policy and case files must be UTF-8");
-  BOOST_TEST(Has(YamlError(std::string("case:\n  id: \"a\0b\"\n", 20)), "control character U+0000 is not allowed"));
+  BOOST_TEST(Has(YamlError(Bytes("case:\n  id: \"a\0b\"\n")), "control character U+0000 is not allowed"));
   BOOST_TEST(Has(YamlError("case:\n  id: \"a\\0b\"\n"), "case.id (line 2, column 7): contains a NUL character"));
   auto b = Shipped().NewFacts();
-  BOOST_TEST(Has(b.SetString("order.id", std::string("A\0B", 3)).message(), "contains a NUL character"));
+  BOOST_TEST(Has(b.SetString("order.id", Bytes("A\0B")).message(), "contains a NUL character"));
 }
 
 BOOST_AUTO_TEST_CASE(nesting_ten_thousand_deep) {
@@ -162,7 +169,7 @@ BOOST_AUTO_TEST_SUITE(hostile_policies)
 
 BOOST_AUTO_TEST_CASE(bad_bytes_and_sizes_in_policy_files) {
   BOOST_TEST(Has(PolicyErrors("policy: {name: \"t\xff\", version: \"1\"}\n"), "invalid UTF-8 (byte 0xFF)"));
-  BOOST_TEST(Has(PolicyErrors(std::string("policy: {name: \"t\0\", version: \"1\"}\n", 37)),
+  BOOST_TEST(Has(PolicyErrors(Bytes("policy: {name: \"t\0\", version: \"1\"}\n")),
                  "control character U+0000 is not allowed"));
   aftersales::LoadOptions small;
   small.limits.max_policy_bytes = 100;
