@@ -63,10 +63,20 @@ class LineMap {
     std::size_t line = static_cast<std::size_t>(it - starts_.begin());  // 1-based
     std::size_t begin = starts_[line - 1];
     int column = 1;
+    // Nodes arrive in order: go on from the last place asked for when it is
+    // on this line, or one long line (a flow list of 200,000 items) costs
+    // time quadratic in its length.
+    if (memo_line_ == line && memo_offset_ <= offset) {
+      begin = memo_offset_;
+      column = memo_column_;
+    }
     for (std::size_t i = begin; i < offset; ++i) {
       unsigned char c = static_cast<unsigned char>(text_[i]);
       if (!IsContinuationByte(c) && c != '\r') ++column;
     }
+    memo_line_ = line;
+    memo_offset_ = offset;
+    memo_column_ = column;
     return SourceLocation{std::string(file), static_cast<int>(line), column};
   }
 
@@ -78,6 +88,9 @@ class LineMap {
  private:
   std::string_view text_;
   std::vector<std::size_t> starts_;
+  mutable std::size_t memo_line_ = 0;  // 1-based; 0: none yet
+  mutable std::size_t memo_offset_ = 0;
+  mutable int memo_column_ = 1;
 };
 
 // YAML text must be UTF-8 without control characters (tab, line feed and
@@ -419,7 +432,12 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void Add(YamlNode node, YAML::anchor_t anchor, std::size_t count) {
-    if (anchor != 0) anchors_[anchor] = {node, count};
+    if (anchor != 0) {
+      // The anchor keeps a copy for its aliases: that copy is memory too,
+      // so it counts (nested anchors once copied a large list 64 times).
+      CountNodes(count, node.offset - base_);
+      anchors_[anchor] = {node, count};
+    }
     if (stack_.empty()) {
       root_ = std::move(node);
       return;
@@ -435,6 +453,15 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     top.has_key = false;
+    if (top.key.kind == YamlNode::Kind::kScalar && top.key.style == YamlNode::Style::kPlain &&
+        top.key.value == "<<") {
+      // YAML 1.1's merge key. yaml-cpp reads it as a key named "<<", so the
+      // keys it was meant to bring in would be dropped without a word.
+      issues_->push_back(Issue{Severity::kError, "yaml.merge",
+                               "YAML merge keys ('<<') are not supported: write the keys out", top.key.location});
+      top.key = YamlNode();
+      return;
+    }
     if (top.key.kind == YamlNode::Kind::kScalar) {
       auto [it, inserted] = top.keys.emplace(top.key.value, top.key.location);
       if (!inserted) {
