@@ -26,10 +26,13 @@ struct Limits {
   std::size_t max_case_bytes = 4u << 20;
   // Nesting depth of one case document.
   int max_case_depth = 32;
+  // YAML nodes in one case document after alias expansion.
+  std::size_t max_case_nodes = 100'000;
   // Evaluation steps for one decision (every node evaluated counts one, every
   // macro iteration counts one). Over it, the decision fails with an error.
   std::int64_t max_eval_steps = 1'000'000;
-  // Elements of a list or map built while evaluating, and bytes of a string.
+  // Elements of a list or map built while evaluating, and bytes of a string;
+  // also the most items of a list fact and bytes of a text fact in a case.
   std::size_t max_collection_size = 100'000;
   std::size_t max_string_length = 1u << 20;
 };

@@ -73,6 +73,15 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
   }
 }
 
+// A fact's text or list over the policy's limits (Limits::max_string_length,
+// max_collection_size): named, like any other bad value.
+std::string TooLongText(const Limits& limits) {
+  return "text longer than " + std::to_string(limits.max_string_length) + " bytes (limit max_string_length)";
+}
+std::string TooManyItems(const Limits& limits) {
+  return "more than " + std::to_string(limits.max_collection_size) + " items (limit max_collection_size)";
+}
+
 // Nesting depth of a JSON text, counted before parsing so that no parser
 // recursion or allocation is spent on a hostile document.
 int JsonDepth(std::string_view s) {
@@ -218,8 +227,8 @@ const char* JsonTypeName(sj::json_type t) {
 
 class JsonFactReader {
  public:
-  JsonFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
-      : schema_(schema), keys_(keys), out_(out), seen_(schema.facts.size(), false) {}
+  JsonFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, FactsData* out)
+      : schema_(schema), keys_(keys), limits_(limits), out_(out), seen_(schema.facts.size(), false) {}
 
   // Walks an object whose keys continue the path at `node`.
   simdjson::error_code Walk(sj::object obj, int node) {
@@ -287,8 +296,10 @@ class JsonFactReader {
       if (jt != sj::json_type::array && jt != sj::json_type::object) {
         shown = " " + Trimmed(v.raw_json_token());
       }
+      std::string_view raw = jt == sj::json_type::number ? v.raw_json_token() : std::string_view();
+      bool whole = raw.find_first_of(".eE") == std::string_view::npos;
       *why = "expected " + (depth == 0 ? TypeName(decl) : t.ToString()) + ", got " +
-             (jt == sj::json_type::number ? "integer" : JsonTypeName(jt)) + shown;
+             (jt == sj::json_type::number ? (whole ? "integer" : "the number") : JsonTypeName(jt)) + shown;
       return simdjson::SUCCESS;
     };
     switch (t.kind()) {
@@ -342,6 +353,10 @@ class JsonFactReader {
         if (jt != sj::json_type::string) return mismatch();
         std::string_view sv;
         if (auto e = v.get_string().get(sv)) return e;
+        if (sv.size() > limits_.max_string_length) {
+          *why = TooLongText(limits_);
+          return simdjson::SUCCESS;
+        }
         if (!StringTyped(t, sv, out, why) && why->empty()) return mismatch();
         return simdjson::SUCCESS;
       }
@@ -357,6 +372,10 @@ class JsonFactReader {
         for (auto item : arr) {
           sj::value iv;
           if (auto e = item.get(iv)) return e;
+          if (items.size() == limits_.max_collection_size) {
+            *why = TooManyItems(limits_);
+            return simdjson::SUCCESS;
+          }
           Value x;
           if (auto e = Convert(*t.elem(), decl, iv, &x, why, depth + 1)) return e;
           if (!why->empty()) return simdjson::SUCCESS;
@@ -372,6 +391,7 @@ class JsonFactReader {
 
   const Schema& schema_;
   const FactKeyTree& keys_;
+  const Limits& limits_;
   FactsData* out_;
   std::vector<bool> seen_;  // facts given so far, by slot
 };
@@ -387,8 +407,8 @@ namespace dom = simdjson::dom;
 // and where, reads the case again from scratch. So both always agree.
 class DomFactReader {
  public:
-  DomFactReader(const Schema& schema, const FactKeyTree& keys, FactsData* out)
-      : schema_(schema), keys_(keys), out_(out), seen_(Seen(schema.facts.size())) {}
+  DomFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, FactsData* out)
+      : schema_(schema), keys_(keys), limits_(limits), out_(out), seen_(Seen(schema.facts.size())) {}
 
   bool Walk(dom::object obj, int node) {
     for (dom::key_value_pair field : obj) {
@@ -400,7 +420,7 @@ class DomFactReader {
         const auto slot = static_cast<std::size_t>(n.slot);
         if (seen_[slot]) return false;  // given twice: the exact reader says so
         Value v;
-        if (!Convert(*schema_.facts[slot].type, field.value, &v, 0)) return false;
+        if (!Convert(*schema_.facts[slot].type, field.value, &v, 0, limits_)) return false;
         out_->slots[slot] = std::move(v);
         seen_[slot] = 1;
       } else {
@@ -413,7 +433,8 @@ class DomFactReader {
   }
 
  private:
-  static bool Convert(const Type& t, dom::element v, Value* out, int depth) {
+  // Over a limit it gives up too: the exact reader names the limit.
+  static bool Convert(const Type& t, dom::element v, Value* out, int depth, const Limits& limits) {
     using ET = dom::element_type;
     switch (t.kind()) {
       case TK::kBool:
@@ -443,18 +464,20 @@ class DomFactReader {
       case TK::kTimestamp:
       case TK::kDuration: {
         std::string_view sv;
-        if (v.get_string().get(sv) != simdjson::SUCCESS) return false;
+        if (v.get_string().get(sv) != simdjson::SUCCESS || sv.size() > limits.max_string_length) return false;
         std::string why;
         return StringTyped(t, sv, out, &why);
       }
       case TK::kList: {
         dom::array arr;
-        if (depth > 8 || v.get_array().get(arr) != simdjson::SUCCESS) return false;
+        if (depth > 8 || v.get_array().get(arr) != simdjson::SUCCESS || arr.size() > limits.max_collection_size) {
+          return false;
+        }
         Value::List items;
         items.reserve(arr.size());
         for (dom::element e : arr) {
           Value x;
-          if (!Convert(*t.elem(), e, &x, depth + 1)) return false;
+          if (!Convert(*t.elem(), e, &x, depth + 1, limits)) return false;
           items.push_back(std::move(x));
         }
         *out = Value::ListOf(std::move(items));
@@ -474,6 +497,7 @@ class DomFactReader {
 
   const Schema& schema_;
   const FactKeyTree& keys_;
+  const Limits& limits_;
   FactsData* out_;
   std::vector<unsigned char>& seen_;
 };
@@ -484,7 +508,8 @@ Status Errors(const std::vector<std::string>& errors) {
   return Status::InvalidArgument(msg);
 }
 
-bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, Value* out, std::string* why, int depth) {
+bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, const Limits& limits, Value* out,
+              std::string* why, int depth) {
   if (depth > 64) {
     *why = "nested too deeply";
     return false;
@@ -494,10 +519,14 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, Value* ou
       *why = "expected " + t.ToString() + ", got " + (n.IsMap() ? "a map" : "'" + n.value + "'");
       return false;
     }
+    if (n.items.size() > limits.max_collection_size) {
+      *why = TooManyItems(limits);
+      return false;
+    }
     Value::List items;
     for (const YamlNode& e : n.items) {
       Value v;
-      if (!FromYaml(*t.elem(), decl, e, &v, why, depth + 1)) return false;
+      if (!FromYaml(*t.elem(), decl, e, limits, &v, why, depth + 1)) return false;
       items.push_back(std::move(v));
     }
     *out = Value::ListOf(std::move(items));
@@ -507,14 +536,30 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, Value* ou
     *why = "expected " + TypeName(decl) + ", got a " + (n.IsMap() ? "map" : "list");
     return false;
   }
-  bool quoted = n.style == YamlNode::Style::kSingleQuoted || n.style == YamlNode::Style::kDoubleQuoted;
+  if (n.value.size() > limits.max_string_length) {
+    *why = TooLongText(limits);
+    return false;
+  }
+  // A core tag says what the scalar is: `!!str 100` is text like "100",
+  // and `!!float 100` is no money. Only a tag that fits the fact passes.
+  bool quoted = n.style == YamlNode::Style::kSingleQuoted || n.style == YamlNode::Style::kDoubleQuoted ||
+                n.tag == "!!str";
+  if (!n.tag.empty() && n.tag != "!!str") {
+    TK k = t.kind();
+    bool fits = (n.tag == "!!int" && (k == TK::kInt || k == TK::kUint || k == TK::kDouble)) ||
+                (n.tag == "!!float" && k == TK::kDouble) || (n.tag == "!!bool" && k == TK::kBool);
+    if (!fits) {
+      *why = "expected " + TypeName(decl) + ", got '" + n.value + "' tagged " + n.tag;
+      return false;
+    }
+  }
   FieldDecl as = decl;
   as.type = std::make_shared<const Type>(t);
   return ConvertText(as, n.value, quoted, out, why);
 }
 
-void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& schema, FactsData* out,
-              std::vector<std::string>* errors, std::vector<bool>* seen, int depth) {
+void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& schema, const Limits& limits,
+              FactsData* out, std::vector<std::string>* errors, std::vector<bool>* seen, int depth) {
   if (depth > 64) return;
   for (const auto& [k, v] : map.entries) {
     std::string path = prefix.empty() ? k.value : prefix + "." + k.value;
@@ -524,7 +569,7 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
       if (v.kind == YamlNode::Kind::kNull) continue;
       Value val;
       std::string why;
-      if (FromYaml(*decl.type, decl, v, &val, &why, 0) && (*seen)[decl.slot]) {
+      if (FromYaml(*decl.type, decl, v, limits, &val, &why, 0) && (*seen)[decl.slot]) {
         // `order: {id: ..}` and `order.id: ..` in one case: neither is taken.
         errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
                           std::to_string(v.location.column) + "): given twice in the case");
@@ -536,11 +581,18 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
                           std::to_string(v.location.column) + "): " + why);
       }
     } else if (v.IsMap()) {
-      WalkYaml(v, path, schema, out, errors, seen, depth + 1);
+      WalkYaml(v, path, schema, limits, out, errors, seen, depth + 1);
     }
   }
 }
 
+}  // namespace
+
+namespace {
+bool LeadingZero(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  return s.size() > 1 && s[0] == '0';
+}
 }  // namespace
 
 bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Value* out, std::string* why) {
@@ -548,6 +600,11 @@ bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Valu
   std::string s(text);
   auto mismatch = [&] {
     *why = "expected " + TypeName(decl) + ", got '" + s + "'";
+    return false;
+  };
+  // YAML 1.1 reads 017 as octal 15, YAML 1.2 as 17: either would be a guess.
+  auto octal = [&] {
+    *why = "expected " + TypeName(decl) + ", got '" + s + "' (a leading zero: octal in YAML 1.1, decimal in 1.2)";
     return false;
   };
   switch (t.kind()) {
@@ -560,6 +617,7 @@ bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Valu
       std::int64_t v = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), v);
       if (quoted || s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return mismatch();
+      if (LeadingZero(s)) return octal();
       *out = Value::Int(v);
       return true;
     }
@@ -567,6 +625,7 @@ bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Valu
       std::uint64_t v = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), v);
       if (quoted || s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return mismatch();
+      if (LeadingZero(s)) return octal();
       *out = Value::Uint(v);
       return true;
     }
@@ -658,7 +717,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
          fast.allocate(std::max(fast.capacity(), text.size()), max_depth) == simdjson::SUCCESS) &&
         fast.parse(buffer.get(), text.size(), false).get(doc_root) == simdjson::SUCCESS &&
         doc_root.get_object().get(obj) == simdjson::SUCCESS) {
-      if (DomFactReader(schema, keys, out).Walk(obj, 0)) return Status::Ok();
+      if (DomFactReader(schema, keys, limits, out).Walk(obj, 0)) return Status::Ok();
       // Start again from the defaults; the reader below says what is wrong.
       for (const FieldDecl& f : schema.facts) out->slots[f.slot] = f.default_value;
     }
@@ -704,7 +763,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   if (auto e = doc.type().get(top)) return bad(e);
   if (top != sj::json_type::object) return Status::InvalidArgument("a case must be a JSON object");
   if (auto e = doc.get_object().get(root)) return bad(e);
-  JsonFactReader reader(schema, keys, out);
+  JsonFactReader reader(schema, keys, limits, out);
   located = true;
   if (auto e = reader.Walk(root, 0)) return bad(e);
   const char* trailing = nullptr;
@@ -722,7 +781,7 @@ Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& 
   }
   YamlReadOptions options;
   options.max_depth = limits.max_case_depth;
-  options.max_nodes = 100'000;
+  options.max_nodes = limits.max_case_nodes;
   YamlDocument doc = ReadYaml(text, "", options);
   if (!doc.root || HasErrors(doc.issues)) {
     std::string msg;
@@ -735,7 +794,7 @@ Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& 
   if (!doc.root->IsMap()) return Status::InvalidArgument("a case must be a YAML map");
   std::vector<std::string> errors;
   std::vector<bool> seen(schema.facts.size(), false);
-  WalkYaml(*doc.root, "", schema, out, &errors, &seen, 0);
+  WalkYaml(*doc.root, "", schema, limits, out, &errors, &seen, 0);
   if (!errors.empty()) return Errors(errors);
   return Status::Ok();
 }

@@ -139,11 +139,28 @@ Status SetParsed(FactsData* data, std::string_view name, std::string_view text, 
 
 }  // namespace
 
+// The case limits a read case is held to (Limits::max_string_length,
+// max_collection_size) hold for a built one too.
+static Status OverLimits(const FactsData* data, std::string_view name, std::size_t bytes, std::size_t items) {
+  if (!data || !data->owner) return Status::Ok();
+  const Limits& limits = data->owner->model().limits;
+  if (bytes > limits.max_string_length) {
+    return Status::InvalidArgument(std::string(name) + ": text longer than " +
+                                   std::to_string(limits.max_string_length) + " bytes (limit max_string_length)");
+  }
+  if (items > limits.max_collection_size) {
+    return Status::InvalidArgument(std::string(name) + ": more than " + std::to_string(limits.max_collection_size) +
+                                   " items (limit max_collection_size)");
+  }
+  return Status::Ok();
+}
+
 Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
   if (value.find('\0') != std::string_view::npos && data_ != nullptr) {
     return Status::InvalidArgument(std::string(name) +
                                    ": contains a NUL character (U+0000), which case text may not hold");
   }
+  if (Status st = OverLimits(data_.get(), name, value.size(), 0); !st.ok()) return st;
   return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
@@ -171,10 +188,12 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
   if (d->type->kind() != internal::Type::Kind::kList) {
     return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got a list");
   }
+  if (Status over = OverLimits(data_.get(), name, 0, values.size()); !over.ok()) return over;
   internal::FieldDecl elem = *d;
   elem.type = d->type->elem();
   Value::List items;
   for (const std::string& s : values) {
+    if (Status over = OverLimits(data_.get(), name, s.size(), 0); !over.ok()) return over;
     Value v;
     std::string why;
     if (!internal::ConvertText(elem, s, /*quoted=*/true, &v, &why)) {
