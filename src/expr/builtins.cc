@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -31,6 +32,16 @@ Value NoOverload(std::string_view op, const Value* a, std::size_t n) {
 
 bool IsNumber(K k) { return k == K::kInt || k == K::kUint || k == K::kDouble; }
 
+// Work that grows with its operands is charged to the step budget, a step
+// per 64 bytes scanned or per 8 items compared: otherwise a macro over a
+// fact's list that looks through a 1 MiB text, or through the list itself,
+// at every item runs for minutes on a few steps per item.
+constexpr std::size_t kBytesPerStep = 64;
+constexpr std::size_t kItemsPerStep = 8;
+void Charge(Frame& f, std::size_t units, std::size_t per_step) {
+  f.ctx->steps_left -= static_cast<std::int64_t>(units / per_step);
+}
+
 // ---- arithmetic -----------------------------------------------------------
 
 Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
@@ -47,15 +58,21 @@ Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   }
   if (x == K::kDouble && y == K::kDouble) return Value::Double(a[0].double_value() + a[1].double_value());
   if (x == K::kString && y == K::kString) {
-    if (a[0].string_value().size() + a[1].string_value().size() > f.ctx->max_string_length) {
-      return Err("string too long");
+    std::size_t size = a[0].string_value().size() + a[1].string_value().size();
+    if (size > f.ctx->max_string_length) {
+      return Err("string too long: " + std::to_string(size) + " bytes, more than max_string_length (" +
+                 std::to_string(f.ctx->max_string_length) + ")");
     }
+    Charge(f, size, kBytesPerStep);
     return Value::String(a[0].string_value() + a[1].string_value());
   }
   if (x == K::kList && y == K::kList) {
-    if (a[0].list_value().size() + a[1].list_value().size() > f.ctx->max_collection_size) {
-      return Err("list too large");
+    std::size_t size = a[0].list_value().size() + a[1].list_value().size();
+    if (size > f.ctx->max_collection_size) {
+      return Err("list too large: " + std::to_string(size) + " items, more than max_collection_size (" +
+                 std::to_string(f.ctx->max_collection_size) + ")");
     }
+    Charge(f, size, kItemsPerStep);
     Value::List out = a[0].list_value();
     out.insert(out.end(), a[1].list_value().begin(), a[1].list_value().end());
     return Value::ListOf(std::move(out));
@@ -220,8 +237,20 @@ Value GreaterEq(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
   return Compare(a, n, ">=", [](int c) { return c >= 0; });
 }
 
-Value Eq(const Value* a, std::size_t, const BuiltinData&, Frame&) { return Value::Bool(ValuesEqual(a[0], a[1])); }
-Value Ne(const Value* a, std::size_t, const BuiltinData&, Frame&) { return Value::Bool(!ValuesEqual(a[0], a[1])); }
+// What comparing `v` with another value may cost.
+void ChargeCompare(const Value& v, Frame& f) {
+  if (v.kind() == K::kString) Charge(f, v.string_value().size(), kBytesPerStep);
+  else if (v.kind() == K::kList) Charge(f, v.list_value().size(), kItemsPerStep);
+}
+
+Value Eq(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
+  ChargeCompare(a[0], f);
+  return Value::Bool(ValuesEqual(a[0], a[1]));
+}
+Value Ne(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
+  ChargeCompare(a[0], f);
+  return Value::Bool(!ValuesEqual(a[0], a[1]));
+}
 
 const Value* MapLookup(const Value& map, const Value& key) {
   for (const auto& [k, v] : map.map_value()) {
@@ -230,14 +259,18 @@ const Value* MapLookup(const Value& map, const Value& key) {
   return nullptr;
 }
 
-Value In(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value In(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (a[1].kind() == K::kList) {
+    Charge(f, a[1].list_value().size(), kItemsPerStep);
     for (const Value& e : a[1].list_value()) {
       if (ValuesEqual(e, a[0])) return Value::Bool(true);
     }
     return Value::Bool(false);
   }
-  if (a[1].kind() == K::kMap) return Value::Bool(MapLookup(a[1], a[0]) != nullptr);
+  if (a[1].kind() == K::kMap) {
+    Charge(f, a[1].map_value().size(), kItemsPerStep);
+    return Value::Bool(MapLookup(a[1], a[0]) != nullptr);
+  }
   return NoOverload("in", a, n);
 }
 
@@ -285,9 +318,11 @@ std::int64_t CodePoints(const std::string& s) {
   return n;
 }
 
-Value Size(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value Size(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   switch (a[0].kind()) {
-    case K::kString: return Value::Int(CodePoints(a[0].string_value()));
+    case K::kString:
+      Charge(f, a[0].string_value().size(), kBytesPerStep);
+      return Value::Int(CodePoints(a[0].string_value()));
     case K::kList: return Value::Int(static_cast<std::int64_t>(a[0].list_value().size()));
     case K::kMap: return Value::Int(static_cast<std::int64_t>(a[0].map_value().size()));
     default: return NoOverload("size", a, n);
@@ -298,23 +333,31 @@ bool TwoStrings(const Value* a, std::size_t n) {
   return n == 2 && a[0].kind() == K::kString && a[1].kind() == K::kString;
 }
 
-Value Contains(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value Contains(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("contains", a, n);
-  return Value::Bool(a[0].string_value().find(a[1].string_value()) != std::string::npos);
+  const std::string& s = a[0].string_value();
+  const std::string& t = a[1].string_value();
+  Charge(f, s.size() + t.size(), kBytesPerStep);
+  // glibc's memmem is linear (two-way); std::string::find compares the
+  // needle at every place, so 'aaa...ab' in 'aaa...a' took hours.
+  return Value::Bool(t.empty() || ::memmem(s.data(), s.size(), t.data(), t.size()) != nullptr);
 }
-Value StartsWith(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value StartsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("startsWith", a, n);
+  Charge(f, a[1].string_value().size(), kBytesPerStep);
   return Value::Bool(a[0].string_value().rfind(a[1].string_value(), 0) == 0);
 }
-Value EndsWith(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value EndsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("endsWith", a, n);
+  Charge(f, a[1].string_value().size(), kBytesPerStep);
   const std::string& s = a[0].string_value();
   const std::string& t = a[1].string_value();
   return Value::Bool(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
 }
 
-Value Matches(const Value* a, std::size_t n, const BuiltinData& data, Frame&) {
+Value Matches(const Value* a, std::size_t n, const BuiltinData& data, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("matches", a, n);
+  Charge(f, a[0].string_value().size() + (data.regex ? 0 : a[1].string_value().size()), kBytesPerStep);
   if (data.regex) return Value::Bool(RE2::PartialMatch(a[0].string_value(), *data.regex));
   RE2::Options opts;
   opts.set_log_errors(false);
@@ -549,6 +592,7 @@ Value Split(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   const auto& ws = a[1].list_value();
   if (ws.empty()) return Err("split(): no weights");
   if (ws.size() > f.ctx->max_collection_size) return Err("split(): too many weights");
+  Charge(f, ws.size(), kItemsPerStep);
   Int128 total = 0;
   for (const Value& w : ws) {
     if (w.kind() != K::kInt) return Err("split(): weights must be ints");

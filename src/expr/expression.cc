@@ -7,6 +7,7 @@
 
 #include "common/text.h"
 #include "expr/compiler.h"
+#include "expr/node.h"
 
 namespace aftersales {
 namespace {
@@ -87,6 +88,8 @@ ExpressionResult Evaluate(std::string_view expr, const std::vector<std::pair<std
   ctx.spaces = spaces;
   ctx.num_spaces = 1;
   Value v = compiled.program->Evaluate(ctx);
+  // Work charged by the last operation counts too, as it does in a decision.
+  if (!v.is_error() && ctx.steps_left < 0) v = internal::BudgetError();
   if (v.is_error()) {
     r.errors.push_back(v.error_message());
     r.outcome = ExpressionResult::Outcome::kEvaluationError;
