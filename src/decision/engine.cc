@@ -164,9 +164,10 @@ class Decider {
   const std::vector<const Rule*>& matched() const { return matched_; }
 
  private:
-  // A money field declared `at_most: <fact>` (the refund, at most what was
-  // paid) is never decided over it; when the fact is absent there is
-  // nothing to hold it to.
+  // A money field declared `at_most:` (the refund, at most what was paid)
+  // is never decided over it, unless its `unless:` holds. A cap that cannot
+  // be worked out because a fact it names is absent holds the field to
+  // nothing; one that fails otherwise (an overflow) fails the decision.
   void CheckCaps() {
     auto money = [](std::int64_t c) {
       const std::uint64_t a = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
@@ -174,13 +175,26 @@ class Decider {
              std::to_string(a % 100);
     };
     for (const FieldDecl& f : m_.schema.decisions) {
-      if (!f.at_most_fact) continue;
+      if (!f.at_most) continue;
       const Value& v = decided_[f.slot];
-      const Value& cap = facts_.slots[*f.at_most_fact];
-      if (v.kind() != Value::Kind::kInt || cap.kind() != Value::Kind::kInt) continue;
-      if (v.int_value() <= cap.int_value()) continue;
-      const std::string& cap_name = m_.schema.facts[*f.at_most_fact].name;
-      Error("'" + f.name + "' would be " + money(v.int_value()) + ", more than " + cap_name + " (" +
+      if (v.kind() != Value::Kind::kInt) continue;
+      Value cap = f.at_most->Evaluate(ctx_);
+      if (cap.is_error()) {
+        bool absent = false;
+        for (std::uint32_t slot : f.at_most_facts) absent = absent || facts_.slots[slot].is_absent();
+        if (!absent) {
+          Error("'" + f.name + "' cannot be checked against its at_most (" + f.at_most->source() +
+                    "): " + cap.error_message() + "; rules fired: " + FiredList(),
+                f.name, "", f.location);
+        }
+        continue;
+      }
+      if (cap.kind() != Value::Kind::kInt || v.int_value() <= cap.int_value()) continue;
+      if (f.at_most_unless) {
+        Value allowed = f.at_most_unless->Evaluate(ctx_);
+        if (allowed.kind() == Value::Kind::kBool && allowed.bool_value()) continue;
+      }
+      Error("'" + f.name + "' would be " + money(v.int_value()) + ", more than " + f.at_most->source() + " (" +
                 money(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
             f.name, "", f.location);
     }

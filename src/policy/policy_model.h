@@ -34,9 +34,14 @@ struct FieldDecl {
   bool personal = false;     // customer-identifying (masked in logs)
   bool required = false;     // decision: a decision without it is an error
   Value default_value;       // absent when none
-  // Money decision: the fact it may never exceed (`at_most:`), by slot; the
-  // engine refuses a decision over it (a refund over what was paid).
-  std::optional<std::uint32_t> at_most_fact;
+  // Money decision: the most it may be (`at_most:`, an int expression), and
+  // when it may be more all the same (`unless:`, bool); the engine refuses
+  // a decision over it (a refund over what was paid). `at_most_facts`: the
+  // facts the expression names, by slot (with one absent, an error
+  // evaluating it means there is nothing to hold the field to).
+  std::shared_ptr<const Program> at_most;
+  std::shared_ptr<const Program> at_most_unless;
+  std::vector<std::uint32_t> at_most_facts;
   std::uint32_t slot = 0;    // index in its space
   SourceLocation location;
 };

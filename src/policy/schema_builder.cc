@@ -5,6 +5,9 @@
 #include <system_error>
 #include <utility>
 
+#include "expr/ast.h"
+#include "expr/parser.h"
+
 namespace aftersales::internal {
 
 namespace {
@@ -243,9 +246,17 @@ struct FieldSpec {
   std::string_view kind_word;  // "fact" / "decision field"
 };
 
+// An `at_most` to compile once every fact and decision field is declared.
+struct PendingCap {
+  std::size_t decision;  // index in Schema::decisions
+  const YamlNode* value;
+  const YamlNode* unless;  // may be null
+  std::string what;
+};
+
 // One fact or decision declaration: `name: type` or `name: {type: ..., ...}`.
 void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spec,
-                const EnumTable& enums, BuildContext& ctx, Schema* schema) {
+                const EnumTable& enums, BuildContext& ctx, Schema* schema, std::vector<PendingCap>* caps) {
   const std::string& name = key.value;
   std::string what = std::string(spec.kind_word) + " '" + name + "'";
   const YamlNode* type_node = &value;
@@ -332,25 +343,25 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
       field.default_value = std::move(*v);
     }
   }
+  // `at_most: order.total_paid_cents`, or `at_most: {value: ..., unless: ...}`:
+  // the most a money field may be, compiled in BuildSchema.
+  std::optional<PendingCap> cap;
   if (at_most_node) {
-    // `at_most: order.total_paid_cents`: a money field that may never be more
-    // than that fact (facts are declared before decisions).
-    if (const std::string* fact = ctx.ExpectScalar(*at_most_node, "'at_most' of " + what)) {
-      auto found = schema->fact_index.find(*fact);
-      if (parsed && !parsed->money) {
-        ctx.Error("schema.value", "'at_most' is only for money decision fields; " + what + " is not money",
-                  at_most_node->location);
-      } else if (found == schema->fact_index.end()) {
-        ctx.Error("schema.value", "'at_most' of " + what + " names '" + *fact + "', which is not a declared fact",
-                  at_most_node->location);
-      } else if (!schema->facts[found->second].money) {
-        ctx.Error("schema.value",
-                  "'at_most' of " + what + " names '" + *fact + "', which is not a money fact",
-                  at_most_node->location);
-      } else {
-        field.at_most_fact = schema->facts[found->second].slot;
+    if (parsed && !parsed->money) {
+      ctx.Error("schema.value", "'at_most' is only for money decision fields; " + what + " is not money",
+                at_most_node->location);
+    } else if (at_most_node->IsMap()) {
+      ctx.CheckKeys(*at_most_node, {"value", "unless"}, "'at_most' of " + what);
+      if (const YamlNode* v = ctx.Require(*at_most_node, "value", "'at_most' of " + what)) {
+        cap = PendingCap{0, v, at_most_node->Find("unless"), what};
       }
+    } else {
+      cap = PendingCap{0, at_most_node, nullptr, what};
     }
+  }
+  if (cap) {
+    cap->decision = schema->decisions.size();
+    caps->push_back(std::move(*cap));
   }
   std::vector<FieldDecl>& list = spec.is_decision ? schema->decisions : schema->facts;
   auto& index = spec.is_decision ? schema->decision_index : schema->fact_index;
@@ -361,7 +372,7 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
 
 void BuildFields(const YamlNode& section, const FieldSpec& spec, const EnumTable& enums,
                  BuildContext& ctx, std::unordered_map<std::string, SourceLocation>* seen,
-                 Schema* schema) {
+                 Schema* schema, std::vector<PendingCap>* caps) {
   std::string section_name = spec.is_decision ? "'decisions'" : "'facts'";
   if (!ctx.ExpectMap(section, section_name)) return;
   for (const auto& [key, value] : section.entries) {
@@ -409,7 +420,7 @@ void BuildFields(const YamlNode& section, const FieldSpec& spec, const EnumTable
                 key.location);
       continue;
     }
-    BuildField(key, value, spec, enums, ctx, schema);
+    BuildField(key, value, spec, enums, ctx, schema, caps);
   }
 }
 
@@ -503,6 +514,33 @@ std::optional<Value> ConstantFromYaml(const YamlNode& node, const ParsedType& ty
   return ScalarConstant(node, type, what, ctx);
 }
 
+// The facts an expression names (`order.total_paid_cents`, an identifier or
+// a chain of fields), by slot.
+void NamedFacts(const Expr& e, const Schema& schema, std::vector<std::uint32_t>* out, int depth) {
+  if (depth > 4096) return;
+  std::string name;
+  const Expr* cur = &e;
+  while (cur->kind == Expr::Kind::kSelect && !cur->args.empty()) {
+    name = "." + cur->name + name;
+    cur = cur->args[0].get();
+  }
+  if (cur->kind == Expr::Kind::kIdent) {
+    name = cur->name + name;
+    // The longest declared prefix: `order.total_paid_cents.x` names the fact too.
+    for (std::size_t end = name.size(); end != std::string::npos && end > 0; end = name.rfind('.', end - 1)) {
+      auto it = schema.fact_index.find(name.substr(0, end));
+      if (it != schema.fact_index.end()) {
+        out->push_back(it->second);
+        break;
+      }
+    }
+    return;
+  }
+  for (const ExprPtr& a : e.args) {
+    if (a) NamedFacts(*a, schema, out, depth + 1);
+  }
+}
+
 void BuildSchema(const SchemaSections& sections, BuildContext& ctx, Schema* schema) {
   EnumTable enums;
   std::unordered_map<std::string, SourceLocation> enum_seen;
@@ -512,12 +550,13 @@ void BuildSchema(const SchemaSections& sections, BuildContext& ctx, Schema* sche
   // Fact and decision names share one namespace per kind; a decision group
   // and a decision field must not share a name either.
   std::unordered_map<std::string, SourceLocation> fact_seen, decision_seen;
+  std::vector<PendingCap> caps;
   for (const YamlNode* section : sections.facts) {
-    BuildFields(*section, FieldSpec{false, "fact"}, enums, ctx, &fact_seen, schema);
+    BuildFields(*section, FieldSpec{false, "fact"}, enums, ctx, &fact_seen, schema, &caps);
   }
   for (const YamlNode* section : sections.decisions) {
     BuildFields(*section, FieldSpec{true, "decision field"}, enums, ctx, &decision_seen,
-                schema);
+                schema, &caps);
   }
   CheckNamePrefixes(ctx, schema);
 
@@ -526,6 +565,18 @@ void BuildSchema(const SchemaSections& sections, BuildContext& ctx, Schema* sche
   }
   for (const FieldDecl& f : schema->decisions) {
     schema->declarations.Add("decision." + f.name, f.type, VarRef{kDecisionSpace, f.slot});
+  }
+  for (const PendingCap& cap : caps) {
+    FieldDecl& field = schema->decisions[cap.decision];
+    field.at_most = ctx.CompileExpr(*cap.value, schema->declarations, Type::Int(), "the 'at_most' of " + cap.what);
+    if (cap.unless) {
+      field.at_most_unless =
+          ctx.CompileExpr(*cap.unless, schema->declarations, Type::Bool(), "the 'unless' of " + cap.what);
+    }
+    if (field.at_most) {
+      ParseResult parsed = Parse(cap.value->value, 1 << 16);  // it compiled: within the limits
+      if (parsed.expr) NamedFacts(*parsed.expr, *schema, &field.at_most_facts, 0);
+    }
   }
 }
 

@@ -687,20 +687,30 @@ stages:
   BOOST_TEST(f.trace[0].detail.find("'issue.kind' is absent") != std::string::npos, f.trace[0].detail);
 }
 
-// `at_most: <money fact>` on a money decision field: a decision over it is
-// refused with the field and both amounts; equal is fine, and with the fact
-// absent there is nothing to hold it to. The shipped schema puts the refund
-// at most what was paid.
+// `at_most:` on a money decision field, an int expression: a decision over
+// it is refused with the field and both amounts; equal is fine; with a fact
+// it names absent there is nothing to hold the field to, and a cap that
+// fails otherwise (an overflow) fails the decision. `unless:` says when the
+// policy means to go over. The shipped schema puts the refund at most what
+// was paid.
 BOOST_AUTO_TEST_CASE(a_refund_is_never_more_than_what_was_paid) {
   auto r = LoadPolicyFromStrings({{"policy.yaml", R"yaml(
 policy: {name: t, version: "1"}
 facts:
   order.total_paid_cents: money
+  order.shipping_fee_cents: money
   item.paid_cents: money
   n: int
+  case.goodwill: bool
 decisions:
   resolution: {type: string, required: true}
   refund_cents: {type: money, default: 0, at_most: order.total_paid_cents}
+  compensation_cents:
+    type: money
+    default: 0
+    at_most:
+      value: "order.total_paid_cents + (has(order.shipping_fee_cents) ? order.shipping_fee_cents : 0)"
+      unless: case.goodwill && decision.resolution == 'goodwill'
   goodwill_cents: {type: money, default: 0}
 stages:
   - id: s
@@ -709,6 +719,9 @@ stages:
       - id: double
         when: "n == 2"
         then: {resolution: "'refund'", refund_cents: "item.paid_cents * 2", goodwill_cents: "item.paid_cents * 2"}
+      - id: compensate
+        when: "n == 3"
+        then: {resolution: "has(case.goodwill) && case.goodwill ? 'goodwill' : 'refund'", compensation_cents: "item.paid_cents * 3"}
       - id: single
         then: {resolution: "'refund'", refund_cents: "item.paid_cents"}
 )yaml"}});
@@ -720,24 +733,64 @@ stages:
   BOOST_TEST(over.errors[0].message ==
              "'refund_cents' would be 598.00, more than order.total_paid_cents (299.00), which the policy does not "
              "allow (at_most); rules fired: double");
+  {  // The fast path says the same.
+    auto facts = p.ReadFactsJson(R"({"order": {"total_paid_cents": 29900}, "item": {"paid_cents": 29900}, "n": 2})");
+    bool decided = true;
+    std::string json = p.DecideToJson(*facts, {}, &decided);
+    BOOST_TEST(!decided);
+    BOOST_TEST(json.find("more than order.total_paid_cents (299.00)") != std::string::npos, json);
+  }
   Decision equal = DecideJson(p, R"({"order": {"total_paid_cents": 29900}, "item": {"paid_cents": 29900}})");
   BOOST_TEST(equal.ok());
   BOOST_TEST(Int(equal, "refund_cents") == 29900);
+  Decision one_over = DecideJson(p, R"({"order": {"total_paid_cents": 29899}, "item": {"paid_cents": 29900}})");
+  BOOST_TEST_REQUIRE(!one_over.ok());
+  BOOST_TEST(one_over.errors[0].message.find("'refund_cents' would be 299.00, more than order.total_paid_cents "
+                                             "(298.99)") == 0, one_over.errors[0].message);
   // No cap known: nothing to hold it to. A field without at_most is free.
   Decision unknown = DecideJson(p, R"({"item": {"paid_cents": 29900}, "n": 2})");
   BOOST_TEST(unknown.ok());
   BOOST_TEST(Int(unknown, "goodwill_cents") == 59800);
+
+  // An expression: what was paid with the postage. 3 x 100 > 200 + 50.
+  Decision comp = DecideJson(
+      p, R"({"order": {"total_paid_cents": 200, "shipping_fee_cents": 50}, "item": {"paid_cents": 100}, "n": 3})");
+  BOOST_TEST_REQUIRE(!comp.ok());
+  BOOST_TEST(comp.errors[0].field == "compensation_cents");
+  BOOST_TEST(comp.errors[0].message ==
+             "'compensation_cents' would be 3.00, more than order.total_paid_cents + "
+             "(has(order.shipping_fee_cents) ? order.shipping_fee_cents : 0) (2.50), which the policy does not allow "
+             "(at_most); rules fired: compensate");
+  BOOST_TEST(DecideJson(
+      p, R"({"order": {"total_paid_cents": 250, "shipping_fee_cents": 50}, "item": {"paid_cents": 100}, "n": 3})").ok());
+  // ...unless the policy says so: here, goodwill the customer was granted.
+  Decision granted = DecideJson(
+      p, R"({"order": {"total_paid_cents": 200}, "item": {"paid_cents": 100}, "n": 3, "case": {"goodwill": true}})");
+  BOOST_TEST(granted.ok());
+  BOOST_TEST(Int(granted, "compensation_cents") == 300);
+  // An `unless` that cannot be worked out (goodwill absent) does not allow it.
+  BOOST_TEST(!DecideJson(p, R"({"order": {"total_paid_cents": 200}, "item": {"paid_cents": 100}, "n": 3})").ok());
+  // A cap that overflows is an error, never a wrapped number that lets the refund through.
+  Decision overflow = DecideJson(
+      p, R"({"order": {"total_paid_cents": 9223372036854775807, "shipping_fee_cents": 1}, "item": {"paid_cents": 1},
+             "n": 3})");
+  BOOST_TEST_REQUIRE(!overflow.ok());
+  BOOST_TEST(overflow.errors[0].message ==
+             "'compensation_cents' cannot be checked against its at_most (order.total_paid_cents + "
+             "(has(order.shipping_fee_cents) ? order.shipping_fee_cents : 0)): int overflow in '+'; rules fired: "
+             "compensate");
 
   // The shipped schema caps the refund.
   auto shipped = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules");
   BOOST_TEST_REQUIRE(shipped.ok());
   bool capped = false;
   for (const auto& f : shipped.policy->impl().model().schema.decisions) {
-    if (f.name == "refund_cents") capped = f.at_most_fact.has_value();
+    if (f.name == "refund_cents") capped = f.at_most != nullptr;
   }
   BOOST_TEST(capped);
 
-  // Load errors: not money, not a fact, a fact that is not money.
+  // Load errors: not money; an undeclared name; not an int; a bad unless;
+  // an unknown key in the long form; no value.
   auto bad = LoadPolicyFromStrings({{"policy.yaml", R"yaml(
 policy: {name: t, version: "1"}
 facts: {order.total_paid_cents: money, order.id: string}
@@ -745,16 +798,21 @@ decisions:
   resolution: {type: string, required: true, at_most: order.total_paid_cents}
   a_cents: {type: money, at_most: order.total_paid}
   b_cents: {type: money, at_most: order.id}
+  c_cents: {type: money, at_most: {value: order.total_paid_cents, unless: order.id}}
+  d_cents: {type: money, at_most: {value: order.total_paid_cents, when: "true"}}
+  e_cents: {type: money, at_most: {unless: "true"}}
 stages:
   - {id: s, hit: first, rules: [{id: r, then: {resolution: "'x'"}}]}
 )yaml"}});
   BOOST_TEST_REQUIRE(!bad.ok());
   const std::string issues = aftersales::FormatIssues(bad.issues);
-  BOOST_TEST(issues.find("policy.yaml:5:55: 'at_most' is only for money decision fields") != std::string::npos, issues);
-  BOOST_TEST(issues.find("policy.yaml:6:35: 'at_most' of decision field 'a_cents' names 'order.total_paid', which is "
-                         "not a declared fact") != std::string::npos, issues);
-  BOOST_TEST(issues.find("policy.yaml:7:35: 'at_most' of decision field 'b_cents' names 'order.id', which is not a "
-                         "money fact") != std::string::npos, issues);
+  BOOST_TEST(issues ==
+             "policy.yaml:5:55: 'at_most' is only for money decision fields; decision field 'resolution' is not money\n"
+             "policy.yaml:6:35: undeclared reference to 'order.total_paid'\n"
+             "policy.yaml:7:35: the 'at_most' of decision field 'b_cents' must be int, but this expression is string\n"
+             "policy.yaml:8:75: the 'unless' of decision field 'c_cents' must be bool, but this expression is string\n"
+             "policy.yaml:9:67: unknown key 'when' in 'at_most' of decision field 'd_cents'\n"
+             "policy.yaml:10:35: 'at_most' of decision field 'e_cents' has no 'value'\n");
 }
 
 BOOST_AUTO_TEST_CASE(without_a_zone_fact_the_policy_default_zone_is_used) {
