@@ -338,7 +338,10 @@ class ComprehensionNode final : public Node {
         }
         Value v = body_->Eval(f);
         if (v.is_error()) return v;
-        if (out.size() >= f.ctx->max_collection_size) return Value::Error("list too large");
+        if (out.size() >= f.ctx->max_collection_size) {
+          return Value::Error("list too large: more than " + std::to_string(f.ctx->max_collection_size) +
+                              " items (limit max_collection_size)");
+        }
         out.push_back(std::move(v));
         continue;
       }
