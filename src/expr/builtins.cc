@@ -60,8 +60,8 @@ Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (x == K::kString && y == K::kString) {
     std::size_t size = a[0].string_value().size() + a[1].string_value().size();
     if (size > f.ctx->max_string_length) {
-      return Err("string too long: " + std::to_string(size) + " bytes, more than max_string_length (" +
-                 std::to_string(f.ctx->max_string_length) + ")");
+      return Err("string too long: more than " + std::to_string(f.ctx->max_string_length) +
+                 " bytes (limit max_string_length)");
     }
     Charge(f, size, kBytesPerStep);
     return Value::String(a[0].string_value() + a[1].string_value());
@@ -69,8 +69,8 @@ Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (x == K::kList && y == K::kList) {
     std::size_t size = a[0].list_value().size() + a[1].list_value().size();
     if (size > f.ctx->max_collection_size) {
-      return Err("list too large: " + std::to_string(size) + " items, more than max_collection_size (" +
-                 std::to_string(f.ctx->max_collection_size) + ")");
+      return Err("list too large: more than " + std::to_string(f.ctx->max_collection_size) +
+                 " items (limit max_collection_size)");
     }
     Charge(f, size, kItemsPerStep);
     Value::List out = a[0].list_value();
@@ -591,7 +591,10 @@ Value Split(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   const std::int64_t amount = a[0].int_value();
   const auto& ws = a[1].list_value();
   if (ws.empty()) return Err("split(): no weights");
-  if (ws.size() > f.ctx->max_collection_size) return Err("split(): too many weights");
+  if (ws.size() > f.ctx->max_collection_size) {
+    return Err("split(): more than " + std::to_string(f.ctx->max_collection_size) +
+               " weights (limit max_collection_size)");
+  }
   Charge(f, ws.size(), kItemsPerStep);
   Int128 total = 0;
   for (const Value& w : ws) {
