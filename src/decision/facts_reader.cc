@@ -693,7 +693,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
                      FactsData* out) {
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
-                                     std::to_string(limits.max_case_bytes));
+                                     std::to_string(limits.max_case_bytes) + " (max_case_bytes)");
   }
   // The case copied into a padded buffer kept per thread: no allocation per
   // case once the buffer is as large as the largest case so far.
@@ -724,7 +724,8 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   }
   // The exact path, which names what is wrong and where.
   if (JsonDepth(text) > limits.max_case_depth) {
-    return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) + " deep");
+    return Status::ResourceExhausted("case nested more than " + std::to_string(limits.max_case_depth) +
+                                     " deep (limit max_case_depth)");
   }
   thread_local sj::parser parser;
   simdjson::padded_string_view padded(buffer.get(), text.size(), buffer_size);
@@ -777,7 +778,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
 Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& limits, FactsData* out) {
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
-                                     std::to_string(limits.max_case_bytes));
+                                     std::to_string(limits.max_case_bytes) + " (max_case_bytes)");
   }
   YamlReadOptions options;
   options.max_depth = limits.max_case_depth;

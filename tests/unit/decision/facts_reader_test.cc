@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(case_size_and_depth_are_limited) {
   auto big = p->ReadFactsJson(R"({"case": {"id": ")" + std::string(100, 'x') + "\"}}");
   BOOST_TEST_REQUIRE(!big.ok());
   BOOST_TEST((big.status().code() == StatusCode::kResourceExhausted));
-  BOOST_TEST(big.status().message() == "case is 120 bytes; the limit is 64");
+  BOOST_TEST(big.status().message() == "case is 120 bytes; the limit is 64 (max_case_bytes)");
   auto deep = p->ReadFactsJson(R"({"x": [[[1]]]})");
   BOOST_TEST_REQUIRE(!deep.ok());
   BOOST_TEST((deep.status().code() == StatusCode::kResourceExhausted));

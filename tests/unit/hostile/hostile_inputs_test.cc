@@ -85,13 +85,13 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_and_nul_bytes) {
 }
 
 BOOST_AUTO_TEST_CASE(nesting_ten_thousand_deep) {
-  BOOST_TEST(JsonError(Repeat("{\"a\":", 10000) + "1" + Repeat("}", 10000)) == "case nested more than 32 deep");
-  BOOST_TEST(JsonError("{\"x\":" + Repeat("[", 10000) + Repeat("]", 10000) + "}") == "case nested more than 32 deep");
+  BOOST_TEST(JsonError(Repeat("{\"a\":", 10000) + "1" + Repeat("}", 10000)) == "case nested more than 32 deep (limit max_case_depth)");
+  BOOST_TEST(JsonError("{\"x\":" + Repeat("[", 10000) + Repeat("]", 10000) + "}") == "case nested more than 32 deep (limit max_case_depth)");
   BOOST_TEST(YamlError("a: " + Repeat("[", 10000) + Repeat("]", 10000) + "\n") ==
              "not valid YAML: line 1:35: YAML nesting deeper than 32 levels");
   // Exactly at the limit is fine.
   BOOST_TEST(JsonError(Repeat("{\"a\":", 32) + "1" + Repeat("}", 32)) == "");
-  BOOST_TEST(JsonError(Repeat("{\"a\":", 33) + "1" + Repeat("}", 33)) == "case nested more than 32 deep");
+  BOOST_TEST(JsonError(Repeat("{\"a\":", 33) + "1" + Repeat("}", 33)) == "case nested more than 32 deep (limit max_case_depth)");
   BOOST_TEST(Has(PolicyErrors("a: " + Repeat("[", 10000) + Repeat("]", 10000) + "\n"), "YAML nesting deeper than"));
 }
 
