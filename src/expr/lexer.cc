@@ -194,8 +194,18 @@ class Lexer {
         break;
     }
     unsigned char uc = static_cast<unsigned char>(c);
-    Error(t, uc >= 0x20 && uc < 0x7f ? std::string("unexpected character '") + c + "'"
-                                     : "unexpected character");
+    if (uc >= 0x20 && uc < 0x7f) {
+      Error(t, std::string("unexpected character '") + c + "'");
+    } else if (uc < 0x80) {
+      // A control character (a NUL, say): name it, it cannot be seen.
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(uc));
+      Error(t, std::string("unexpected control character ") + hex);
+    } else {
+      // The text is UTF-8 (checked above): show the whole character.
+      std::size_t n = Utf8SequenceLength(s_, pos_);
+      Error(t, "unexpected character '" + std::string(s_.substr(pos_, n == 0 ? 1 : n)) + "'");
+    }
     ++pos_;
   }
 
