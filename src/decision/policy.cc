@@ -1,9 +1,11 @@
 // The public Policy, Facts and FactsBuilder, forwarding to PolicyImpl.
 #include "aftersales/policy.h"
 
+#include <cmath>
 #include <exception>
 #include <utility>
 
+#include "common/text.h"
 #include "common/time.h"
 #include "decision/compact_json.h"
 #include "decision/facts_reader.h"
@@ -141,6 +143,12 @@ Status SetParsed(FactsData* data, std::string_view name, std::string_view text, 
 
 // The case limits a read case is held to (Limits::max_string_length,
 // max_collection_size) hold for a built one too.
+// Case text is UTF-8, as it is in JSON and YAML: bytes that are not would
+// come out as U+FFFD, the text lost.
+static Status NotUtf8(std::string_view name) {
+  return Status::InvalidArgument(std::string(name) + ": not valid UTF-8 (case text must be UTF-8)");
+}
+
 static Status OverLimits(const FactsData* data, std::string_view name, std::size_t bytes, std::size_t items) {
   if (!data || !data->owner) return Status::Ok();
   const Limits& limits = data->owner->model().limits;
@@ -161,6 +169,7 @@ Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
                                    ": contains a NUL character (U+0000), which case text may not hold");
   }
   if (Status st = OverLimits(data_.get(), name, value.size(), 0); !st.ok()) return st;
+  if (data_ != nullptr && !internal::IsValidUtf8(value)) return NotUtf8(name);
   return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
@@ -170,6 +179,11 @@ Status FactsBuilder::SetUint(std::string_view name, std::uint64_t value) {
   return SetChecked(data_.get(), name, Value::Uint(value), internal::Type::Kind::kUint, "a uint");
 }
 Status FactsBuilder::SetDouble(std::string_view name, double value) {
+  // A case read from JSON or YAML cannot hold one either.
+  if (!std::isfinite(value) && data_ != nullptr) {
+    return Status::InvalidArgument(std::string(name) + ": " + (std::isnan(value) ? "NaN" : "an infinity") +
+                                   " is not a number a case may hold");
+  }
   return SetChecked(data_.get(), name, Value::Double(value), internal::Type::Kind::kDouble, "a double");
 }
 Status FactsBuilder::SetBool(std::string_view name, bool value) {
@@ -194,6 +208,7 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
   Value::List items;
   for (const std::string& s : values) {
     if (Status over = OverLimits(data_.get(), name, s.size(), 0); !over.ok()) return over;
+    if (!internal::IsValidUtf8(s)) return NotUtf8(name);
     Value v;
     std::string why;
     if (!internal::ConvertText(elem, s, /*quoted=*/true, &v, &why)) {
