@@ -133,6 +133,8 @@ class Decider {
         if (stage.hit == HitPolicy::kFirst) decided = true;
       }
     }
+    // A budget spent by the last rule is the error, not what it left undone.
+    if (OverBudget()) return;
     for (const FieldDecl& f : m_.schema.decisions) {
       if (f.required && decided_[f.slot].is_absent()) {
         Error("no rule decided '" + f.name + "'", f.name, "", f.location);
@@ -144,6 +146,7 @@ class Decider {
     for (const Invariant& inv : m_.invariants) {
       Value v = inv.check->Evaluate(ctx_);
       if (v.kind() == Value::Kind::kBool && v.bool_value()) continue;
+      if (OverBudget()) return;
       std::string why = v.is_error() ? " (" + v.error_message() + ")" : "";
       Error("invariant '" + inv.id + "' failed: " + inv.message + why + "; rules fired: " + FiredList(), "", "",
             inv.location);
@@ -180,6 +183,7 @@ class Decider {
       if (v.kind() != Value::Kind::kInt) continue;
       Value cap = f.at_most->Evaluate(ctx_);
       if (cap.is_error()) {
+        if (OverBudget()) return;
         bool absent = false;
         for (std::uint32_t slot : f.at_most_facts) absent = absent || facts_.slots[slot].is_absent();
         if (!absent) {
@@ -277,6 +281,7 @@ class Decider {
       const FieldDecl& f = m_.schema.decisions[a.slot];
       Value v = a.program ? a.program->Evaluate(ctx_) : a.constant;
       if (v.is_error()) {
+        if (OverBudget()) return;  // the budget is the error, not this field
         Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + v.error_message(), f.name, rule.id,
               a.location);
         continue;

@@ -708,9 +708,11 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   std::memset(buffer.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
   {
     // The fast path. The DOM parser refuses nesting of its max_depth or
-    // more, so max_case_depth + 1 enforces the limit exactly.
+    // more, but does not count an empty innermost [] or {}: with max_depth
+    // at the limit itself, a case at the limit may fall back to the exact
+    // path below (which counts every bracket), none over it gets through.
     thread_local dom::parser fast;
-    const std::size_t max_depth = static_cast<std::size_t>(std::max(limits.max_case_depth, 0)) + 1;
+    const std::size_t max_depth = static_cast<std::size_t>(std::max(limits.max_case_depth, 1));
     dom::element doc_root;
     dom::object obj;
     if ((fast.max_depth() == max_depth ||

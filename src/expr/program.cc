@@ -50,7 +50,9 @@ Value RunWithLocals(const Node& node, EvalContext& ctx, int num_locals) {
 }
 
 Value Run(const Node& node, EvalContext& ctx, int num_locals) {
-  if (ctx.steps_left <= 0) return BudgetError();
+  // Out of steps is below zero, as the engine counts: a budget spent to
+  // exactly zero is not over (the next step makes it so).
+  if (ctx.steps_left < 0) return BudgetError();
   // Most conditions use no macro, and so no locals to set up and tear down.
   if (num_locals == 0) {
     Frame f{&ctx, nullptr};
