@@ -23,13 +23,33 @@ std::string TypeName(const FieldDecl& d) {
   return d.type->ToString();
 }
 
+// A value quoted in an error message: at most 60 bytes of it (cut on a
+// character boundary), so that a megabyte of bad text is not echoed back.
+std::string Shown(std::string_view s) {
+  std::string out;
+  if (s.size() <= 60) {
+    out = std::string(s);
+  } else {
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    out = std::string(s.substr(0, cut)) + "...";
+  }
+  // Nor a NUL, which would end the message early for a C caller.
+  for (std::size_t i = out.find('\0'); i != std::string::npos; i = out.find('\0', i)) out.replace(i, 1, "\\0");
+  return out;
+}
+
+bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+constexpr const char* kNul = "contains a NUL character (U+0000), which case text may not hold";
+
 bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why) {
   switch (t.kind()) {
     case TK::kString:
     case TK::kDyn:
-      // A NUL would cut the text short in C callers and in many stores.
-      if (s.find('\0') != std::string_view::npos) {
-        *why = "contains a NUL character (U+0000), which case text may not hold";
+      // A NUL would cut the text short in C callers and in many stores (and
+      // in the error messages that quote a bad value: checked there too).
+      if (HasNul(s)) {
+        *why = kNul;
         return false;
       }
       *out = Value::String(std::string(s));
@@ -38,9 +58,13 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
       const EnumType& e = *t.enum_type();
       int i = e.IndexOf(s);
       if (i < 0) {
+        if (HasNul(s)) {
+          *why = kNul;
+          return false;
+        }
         std::string list;
         for (const std::string& v : e.values) list += (list.empty() ? "" : ", ") + v;
-        *why = "'" + std::string(s) + "' is not a value of " + e.name + " (expected one of: " + list + ")";
+        *why = "'" + Shown(s) + "' is not a value of " + e.name + " (expected one of: " + list + ")";
         return false;
       }
       // An enum fact refers to the enum's own word, kept by the policy (facts
@@ -52,7 +76,7 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
       std::string err;
       auto ts = ParseTimestamp(s, &err);
       if (!ts) {
-        *why = "\"" + std::string(s) + "\": " + err;
+        *why = HasNul(s) ? kNul : "\"" + Shown(s) + "\": " + err;
         return false;
       }
       *out = Value::Time(*ts);
@@ -62,7 +86,7 @@ bool StringTyped(const Type& t, std::string_view s, Value* out, std::string* why
       std::string err;
       auto d = ParseDuration(s, &err);
       if (!d) {
-        *why = "\"" + std::string(s) + "\": " + err;
+        *why = HasNul(s) ? kNul : "\"" + Shown(s) + "\": " + err;
         return false;
       }
       *out = Value::Dur(*d);
@@ -516,7 +540,7 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, const Lim
   }
   if (t.kind() == TK::kList) {
     if (!n.IsSequence()) {
-      *why = "expected " + t.ToString() + ", got " + (n.IsMap() ? "a map" : "'" + n.value + "'");
+      *why = "expected " + t.ToString() + ", got " + (n.IsMap() ? "a map" : "'" + Shown(n.value) + "'");
       return false;
     }
     if (n.items.size() > limits.max_collection_size) {
@@ -549,7 +573,7 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, const Lim
     bool fits = (n.tag == "!!int" && (k == TK::kInt || k == TK::kUint || k == TK::kDouble)) ||
                 (n.tag == "!!float" && k == TK::kDouble) || (n.tag == "!!bool" && k == TK::kBool);
     if (!fits) {
-      *why = "expected " + TypeName(decl) + ", got '" + n.value + "' tagged " + n.tag;
+      *why = "expected " + TypeName(decl) + ", got '" + Shown(n.value) + "' tagged " + n.tag;
       return false;
     }
   }
@@ -599,12 +623,12 @@ bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Valu
   const Type& t = *decl.type;
   std::string s(text);
   auto mismatch = [&] {
-    *why = "expected " + TypeName(decl) + ", got '" + s + "'";
+    *why = HasNul(s) ? kNul : "expected " + TypeName(decl) + ", got '" + Shown(s) + "'";
     return false;
   };
   // YAML 1.1 reads 017 as octal 15, YAML 1.2 as 17: either would be a guess.
   auto octal = [&] {
-    *why = "expected " + TypeName(decl) + ", got '" + s + "' (a leading zero: octal in YAML 1.1, decimal in 1.2)";
+    *why = "expected " + TypeName(decl) + ", got '" + Shown(s) + "' (a leading zero: octal in YAML 1.1, decimal in 1.2)";
     return false;
   };
   switch (t.kind()) {
