@@ -30,6 +30,7 @@ struct Expr {
   bool receiver = false;     // kCall written as target.f(...): args[0] is the target
   Macro macro = Macro::kNone;  // kComprehension
   std::string var;           // kComprehension: the iteration variable
+  int height = 1;            // levels of the tree from here down (a leaf is 1)
   // kSelect: {operand}; kCall: arguments; kList: elements; kMap: key, value,
   // key, value...; kComprehension: {range, predicate-or-transform, [transform]}
   // (for map(x, p, t) the second is the filter and the third the transform).

@@ -25,7 +25,11 @@ namespace {
 
 using TK = Type::Kind;
 
-constexpr int kMaxCompileDepth = 2048;
+// A backstop for a caller who raises max_expression_depth: the parser bounds
+// the tree by that limit, and past some hundreds of levels the recursion
+// here (a couple of KiB of stack a level, more in sanitizer builds) would
+// not fit a small thread stack.
+constexpr int kMaxCompileDepth = 512;
 
 bool IsDyn(const TypePtr& t) { return !t || t->kind() == TK::kDyn || t->kind() == TK::kError; }
 bool IsNumeric(const TypePtr& t) {

@@ -1,8 +1,10 @@
 #include "expr/parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "expr/lexer.h"
 
@@ -122,6 +124,37 @@ class Parser {
     return false;
   }
 
+  // The recursion above bounds parentheses and unary operators. Chains the
+  // parser builds in a loop (`a + b + ...`, `a.b.c...`, `a[0][0]...`) make
+  // the tree as deep without recursing here, and checking, compiling and
+  // evaluating all recurse over the tree: 2,000 links took 4 MB of stack.
+  // So the tree's height has the same limit (`&&` and `||` chains are
+  // balanced, below, and stay shallow however long). Null stays null.
+  ExprPtr Sized(ExprPtr e) {
+    if (!e) return e;
+    int below = 0;
+    for (const ExprPtr& a : e->args) below = std::max(below, a ? a->height : 0);
+    e->height = below + 1;
+    if (e->height > max_depth_) {
+      return Fail(e->offset, "expression nested too deeply (limit " + std::to_string(max_depth_) + ")");
+    }
+    return e;
+  }
+
+  // `a || b || c || d` as a balanced tree, ((a || b) || (c || d)): the same
+  // value (CEL's && and || are commutative, errors included) at log depth;
+  // three or fewer stay left-associative. ops[i] is the operator between
+  // terms i and i + 1.
+  ExprPtr Balanced(const char* op, std::vector<ExprPtr>& terms, const std::vector<std::uint32_t>& ops,
+                   std::size_t lo, std::size_t hi) {
+    if (lo == hi) return std::move(terms[lo]);
+    std::size_t mid = (lo + hi) / 2;
+    ExprPtr left = Balanced(op, terms, ops, lo, mid);
+    ExprPtr right = Balanced(op, terms, ops, mid + 1, hi);
+    if (!left || !right) return nullptr;
+    return Sized(Call(op, ops[mid], std::move(left), std::move(right)));
+  }
+
   ExprPtr Expression() {
     DepthGuard g(this);
     if (TooDeep()) return nullptr;
@@ -135,31 +168,33 @@ class Parser {
       if (!ok_) return nullptr;
       auto e = Call("_?_:_", at, std::move(cond), std::move(a), std::move(b));
       e->offset = e->args[0]->offset;
-      return e;
+      return Sized(std::move(e));
     }
     return cond;
   }
 
   ExprPtr Or() {
-    ExprPtr left = And();
+    std::vector<ExprPtr> terms;
+    std::vector<std::uint32_t> ops;
+    terms.push_back(And());
     while (ok_ && Peek().kind == K::kOrOr) {
-      std::uint32_t at = Take().offset;
-      ExprPtr right = And();
-      if (!ok_) return nullptr;
-      left = Call("_||_", at, std::move(left), std::move(right));
+      ops.push_back(Take().offset);
+      terms.push_back(And());
     }
-    return left;
+    if (!ok_) return nullptr;
+    return Balanced("_||_", terms, ops, 0, terms.size() - 1);
   }
 
   ExprPtr And() {
-    ExprPtr left = Relation();
+    std::vector<ExprPtr> terms;
+    std::vector<std::uint32_t> ops;
+    terms.push_back(Relation());
     while (ok_ && Peek().kind == K::kAndAnd) {
-      std::uint32_t at = Take().offset;
-      ExprPtr right = Relation();
-      if (!ok_) return nullptr;
-      left = Call("_&&_", at, std::move(left), std::move(right));
+      ops.push_back(Take().offset);
+      terms.push_back(Relation());
     }
-    return left;
+    if (!ok_) return nullptr;
+    return Balanced("_&&_", terms, ops, 0, terms.size() - 1);
   }
 
   ExprPtr Relation() {
@@ -180,7 +215,7 @@ class Parser {
       std::uint32_t at = Take().offset;
       ExprPtr right = Addition();
       if (!ok_) return nullptr;
-      left = Call(op, at, std::move(left), std::move(right));
+      left = Sized(Call(op, at, std::move(left), std::move(right)));
     }
     return left;
   }
@@ -192,7 +227,7 @@ class Parser {
       std::uint32_t at = Take().offset;
       ExprPtr right = Multiplication();
       if (!ok_) return nullptr;
-      left = Call(op, at, std::move(left), std::move(right));
+      left = Sized(Call(op, at, std::move(left), std::move(right)));
     }
     return left;
   }
@@ -204,7 +239,7 @@ class Parser {
       std::uint32_t at = Take().offset;
       ExprPtr right = Unary();
       if (!ok_) return nullptr;
-      left = Call(op, at, std::move(left), std::move(right));
+      left = Sized(Call(op, at, std::move(left), std::move(right)));
     }
     return left;
   }
@@ -223,7 +258,7 @@ class Parser {
       std::uint32_t at = Take().offset;
       ExprPtr operand = Unary();
       if (!ok_) return nullptr;
-      return Call("!_", at, std::move(operand));
+      return Sized(Call("!_", at, std::move(operand)));
     }
     if (Peek().kind == K::kMinus) {
       std::uint32_t at = Take().offset;
@@ -237,7 +272,7 @@ class Parser {
       }
       ExprPtr operand = Unary();
       if (!ok_) return nullptr;
-      return Call("-_", at, std::move(operand));
+      return Sized(Call("-_", at, std::move(operand)));
     }
     return Member(Primary());
   }
@@ -266,13 +301,13 @@ class Parser {
           call->args.push_back(std::move(e));
           if (!Args(call.get(), K::kRParen)) return nullptr;
           call->end = t_[i_ - 1].end;
-          e = ExpandMacro(std::move(call));
+          e = Sized(ExpandMacro(std::move(call)));
         } else {
           auto sel = Node(Expr::Kind::kSelect, e->offset);
           sel->name = name.text;
           sel->end = name.end;
           sel->args.push_back(std::move(e));
-          e = std::move(sel);
+          e = Sized(std::move(sel));
         }
       } else if (Peek().kind == K::kLBracket) {
         std::uint32_t at = Take().offset;
@@ -280,7 +315,7 @@ class Parser {
         if (!ok_ || !Expect(K::kRBracket, "']'")) return nullptr;
         auto call = Call("_[_]", at, std::move(e), std::move(index));
         call->end = t_[i_ - 1].end;
-        e = std::move(call);
+        e = Sized(std::move(call));
       } else {
         break;
       }
@@ -348,7 +383,7 @@ class Parser {
         auto list = Node(Expr::Kind::kList, at);
         if (!Args(list.get(), K::kRBracket)) return nullptr;
         list->end = t_[i_ - 1].end;
-        return list;
+        return Sized(std::move(list));
       }
       case K::kLBrace: {
         Take();
@@ -370,7 +405,7 @@ class Parser {
           }
         }
         map->end = t_[i_ - 1].end;
-        return map;
+        return Sized(std::move(map));
       }
       case K::kDot:
       case K::kIdent: {
@@ -388,7 +423,7 @@ class Parser {
           if (!Args(call.get(), K::kRParen)) return nullptr;
           call->end = t_[i_ - 1].end;
           if (call->name == "has") return ExpandHas(std::move(call));
-          return call;
+          return Sized(std::move(call));
         }
         auto e = Node(Expr::Kind::kIdent, leading_dot ? at : id.offset);
         e->name = id.text;

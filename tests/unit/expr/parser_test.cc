@@ -303,13 +303,30 @@ BOOST_AUTO_TEST_CASE(nesting_is_bounded) {
   // The limit is the caller's.
   BOOST_TEST(Parse(nested("(", "1", ")", 30), 8).expr == nullptr);
   BOOST_TEST(Parse(nested("(", "1", ")", 30), 8).issues[0].message == "expression nested too deeply (limit 8)");
-  // Long flat chains are not nesting.
-  std::string chain = "a";
-  for (int i = 0; i < 5000; ++i) chain += " + a";
-  BOOST_TEST(Parse(chain, kDepth).expr != nullptr);
-  std::string members = "a";
-  for (int i = 0; i < 5000; ++i) members += ".b";
-  BOOST_TEST(Parse(members, kDepth).expr != nullptr);
+  // Chains are as deep as they are long (everything after the parser
+  // recurses over them): 63 links are 64 levels, one more is too deep.
+  auto chain = [](const char* link, int n) {
+    std::string s = "a";
+    for (int i = 0; i < n; ++i) s += link;
+    return s;
+  };
+  for (const char* link : {" + a", " * a", " < a", ".b", "[0]", ".f()"}) {
+    BOOST_TEST_CONTEXT(link) {
+      BOOST_TEST(Parse(chain(link, 63), kDepth).expr != nullptr);
+      ParseResult deep = Parse(chain(link, 64), kDepth);
+      BOOST_TEST(deep.expr == nullptr);
+      BOOST_TEST_REQUIRE(deep.issues.size() == 1u);
+      BOOST_TEST(deep.issues[0].message == message);
+      BOOST_TEST(Parse(chain(link, 5000), kDepth).issues.size() == 1u);
+    }
+  }
+  // ...but && and || chains are balanced, so any length stays shallow, and
+  // up to three terms keep their left-to-right shape.
+  ParseResult ors = Parse(chain(" || a", 5000), kDepth);
+  BOOST_TEST_REQUIRE(ors.expr != nullptr);
+  BOOST_TEST(ors.expr->height == 14);
+  BOOST_TEST(Parse(chain(" && a", 100000), kDepth).expr != nullptr);
+  BOOST_TEST(DumpExpr(*Parse("a && b && c && d", kDepth).expr) == "(_&&_ (_&&_ a b) (_&&_ c d))");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
