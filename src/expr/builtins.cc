@@ -237,18 +237,22 @@ Value GreaterEq(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
   return Compare(a, n, ">=", [](int c) { return c >= 0; });
 }
 
-// What comparing `v` with another value may cost.
-void ChargeCompare(const Value& v, Frame& f) {
-  if (v.kind() == K::kString) Charge(f, v.string_value().size(), kBytesPerStep);
-  else if (v.kind() == K::kList) Charge(f, v.list_value().size(), kItemsPerStep);
+// What comparing two values costs: texts or lists of one length are
+// compared item by item (of different lengths, not at all).
+void ChargeCompare(const Value& a, const Value& b, Frame& f) {
+  if (a.kind() == K::kString && b.kind() == K::kString && a.string_value().size() == b.string_value().size()) {
+    Charge(f, a.string_value().size(), kBytesPerStep);
+  } else if (a.kind() == K::kList && b.kind() == K::kList && a.list_value().size() == b.list_value().size()) {
+    Charge(f, a.list_value().size(), kItemsPerStep);
+  }
 }
 
 Value Eq(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
-  ChargeCompare(a[0], f);
+  ChargeCompare(a[0], a[1], f);
   return Value::Bool(ValuesEqual(a[0], a[1]));
 }
 Value Ne(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
-  ChargeCompare(a[0], f);
+  ChargeCompare(a[0], a[1], f);
   return Value::Bool(!ValuesEqual(a[0], a[1]));
 }
 
@@ -261,10 +265,14 @@ const Value* MapLookup(const Value& map, const Value& key) {
 
 Value In(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (a[1].kind() == K::kList) {
-    Charge(f, a[1].list_value().size(), kItemsPerStep);
-    for (const Value& e : a[1].list_value()) {
-      if (ValuesEqual(e, a[0])) return Value::Bool(true);
+    const Value::List& l = a[1].list_value();
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (ValuesEqual(l[i], a[0])) {
+        Charge(f, i, kItemsPerStep);  // what was looked through
+        return Value::Bool(true);
+      }
     }
+    Charge(f, l.size(), kItemsPerStep);
     return Value::Bool(false);
   }
   if (a[1].kind() == K::kMap) {
@@ -337,10 +345,14 @@ Value Contains(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("contains", a, n);
   const std::string& s = a[0].string_value();
   const std::string& t = a[1].string_value();
-  Charge(f, s.size() + t.size(), kBytesPerStep);
   // glibc's memmem is linear (two-way); std::string::find compares the
-  // needle at every place, so 'aaa...ab' in 'aaa...a' took hours.
-  return Value::Bool(t.empty() || ::memmem(s.data(), s.size(), t.data(), t.size()) != nullptr);
+  // needle at every place, so 'aaa...ab' in 'aaa...a' took hours. Charged:
+  // the text looked through, and the needle.
+  if (t.empty()) return Value::Bool(true);
+  const void* at = ::memmem(s.data(), s.size(), t.data(), t.size());
+  const std::size_t scanned = at ? static_cast<std::size_t>(static_cast<const char*>(at) - s.data()) : s.size();
+  Charge(f, scanned + t.size(), kBytesPerStep);
+  return Value::Bool(at != nullptr);
 }
 Value StartsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("startsWith", a, n);
