@@ -52,7 +52,8 @@ LOCALES = ("zh-CN", "zh-TW", "en")
 # Facts without which a decision's money cannot be computed, so a case that
 # lacks them may fail (the field must be refund_cents).
 NEEDED_FOR_MONEY = {"item.paid_cents", "order.total_paid_cents"}
-ABSENT_FACT = re.compile(r"fact '([A-Za-z0-9_.]+)' is absent")
+# "fact 'item.paid_cents' is absent", "script needs 'item.name', which is absent"
+ABSENT_FACT = re.compile(r"(?:fact|needs) '([A-Za-z0-9_.]+)',? (?:which )?is absent")
 
 
 def get(doc, dotted, default=None):
