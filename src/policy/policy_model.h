@@ -75,6 +75,9 @@ struct TemplatePart {
   VarRef ref;                // the fact or decision field
   std::string name;          // as written, for errors
   std::string spec;          // format spec after ':' (may be empty)
+  // Text after '|' ({order.id|your order}): shown when the value is absent,
+  // instead of failing the decision.
+  std::optional<std::string> fallback;
   bool money = false;
   Type::Kind kind = Type::Kind::kDyn;
 };
@@ -120,6 +123,24 @@ struct Invariant {
   SourceLocation location;
 };
 
+// One entry of the header's `platforms: {overlays: ...}`: the policy that
+// decides the cases of one platform. Resolved by the loader (the builder
+// only checks and records it).
+struct PlatformEntry {
+  std::string platform;    // a word of the platform fact's enum
+  std::string path;        // relative to the folder of the declaring file, folded: "rules/platforms/jd"
+  SourceLocation location;  // of the path, where problems with the overlay are reported
+};
+
+// The header's `platforms`: which fact names a case's platform, and the
+// overlay policy of each platform that has one.
+struct PlatformsDecl {
+  std::uint32_t fact_slot = 0;
+  std::shared_ptr<const EnumType> platforms;  // the fact's enum
+  std::vector<PlatformEntry> overlays;
+  SourceLocation location;                    // of `platforms`
+};
+
 struct PolicyModel {
   std::string name;
   std::string version;
@@ -133,6 +154,9 @@ struct PolicyModel {
   std::optional<std::uint32_t> locale_fact;
   std::optional<std::uint32_t> timezone_fact;
   std::string default_timezone = "Asia/Shanghai";
+  // Set when the header declares `platforms` and the policy is the one
+  // being loaded (see PlatformsUse in policy_builder.h).
+  std::optional<PlatformsDecl> platforms;
   std::vector<Stage> stages;
   std::vector<Invariant> invariants;
   Limits limits;

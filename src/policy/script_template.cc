@@ -308,6 +308,13 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
     }
     i = close;
     std::string_view inside = text.substr(open + 1, close - open - 1);
+    // {name:spec|fallback}: the text after the first '|' is shown when the
+    // value is absent.
+    std::optional<std::string> fallback;
+    if (std::size_t bar = inside.find('|'); bar != std::string_view::npos) {
+      fallback = std::string(inside.substr(bar + 1));
+      inside = inside.substr(0, bar);
+    }
     std::size_t colon = inside.find(':');
     std::string_view raw_name = inside.substr(0, colon);
     std::string_view name = Trim(raw_name);
@@ -344,6 +351,7 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
     part.ref = decl->ref;
     part.name = std::string(name);
     part.spec = std::string(spec);
+    part.fallback = std::move(fallback);
     part.money = field->money;
     part.kind = decl->type ? decl->type->kind() : Type::Kind::kDyn;
 
@@ -379,21 +387,23 @@ bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const Time
       out->append(part.literal);
     } else {
       const Value& v = spaces[part.ref.space][part.ref.slot];
-      if (v.is_absent()) {
+      if (v.is_absent() && part.fallback) {
+        out->append(*part.fallback);
+      } else if (v.is_absent()) {
         *error = "script needs '" + part.name + "', which is absent";
         out->resize(start);
         return false;
-      }
-      if (v.is_error()) {
+      } else if (v.is_error()) {
         *error = "script needs '" + part.name + "': " + v.error_message();
         out->resize(start);
         return false;
-      }
-      std::string why;
-      if (!FormatValue(v, part.money, part.spec, zone, locale, 0, out, &why)) {
-        *error = "script cannot show '" + part.name + "': " + why;
-        out->resize(start);
-        return false;
+      } else {
+        std::string why;
+        if (!FormatValue(v, part.money, part.spec, zone, locale, 0, out, &why)) {
+          *error = "script cannot show '" + part.name + "': " + why;
+          out->resize(start);
+          return false;
+        }
       }
     }
     if (out->size() - start > max_length) {
