@@ -137,6 +137,25 @@ BOOST_FIXTURE_TEST_CASE(AbsentFieldFailsNamingIt, Fixture) {
   BOOST_CHECK_EQUAL(out, "kept");
 }
 
+BOOST_FIXTURE_TEST_CASE(FallbackShowsWhenAbsent, Fixture) {
+  // {name|text}: the text stands in for an absent value; a present value
+  // shows as usual, spec included.
+  BOOST_CHECK_EQUAL(Render("Order {order.id|} of {item.quantity|some} units"), "Order  of some units");
+  BOOST_CHECK_EQUAL(Render("{order.delivered_at:%Y-%m-%d|签收当天}"), "签收当天");
+  BOOST_CHECK_EQUAL(Render("{order.paid_cents|?} paid"), "? paid");
+  Set("order.id", Value::String("TB-1"));
+  Set("order.paid_cents", Value::Int(29900));
+  Set("order.delivered_at", Value::Time(ParseTimestamp("2023-11-15T06:13:20+08:00").value()));
+  BOOST_CHECK_EQUAL(Render("Order {order.id|none}: {order.paid_cents|?}"), "Order TB-1: 299.00");
+  BOOST_CHECK_EQUAL(Render("{order.delivered_at:%Y-%m-%d|签收当天}", "Asia/Shanghai"), "2023-11-15");
+}
+
+BOOST_FIXTURE_TEST_CASE(FallbackNeedsAKnownName, Fixture) {
+  std::vector<TemplateIssue> issues = Issues("{order.idd|x}");
+  BOOST_REQUIRE_EQUAL(issues.size(), 1u);
+  BOOST_CHECK_NE(issues.front().message.find("order.idd"), std::string::npos);
+}
+
 BOOST_FIXTURE_TEST_CASE(OutputIsCapped, Fixture) {
   Set("order.id", Value::String(std::string(100, 'x')));
   Template t = Compile("{order.id}{order.id}");
