@@ -5,6 +5,7 @@
 // escalation.*, deadlines.*), in declaration order, keyed by dotted path.
 // A decision that could not be made has ok() == false and names, in
 // `errors`, the field, the rule and its place in the policy file.
+// docs/vocabulary.md says what each field of the shipped vocabulary means.
 #ifndef AFTERSALES_DECISION_H_
 #define AFTERSALES_DECISION_H_
 

@@ -6,6 +6,10 @@
 // Policy::NewFacts() for a builder. Facts are immutable and may be read by
 // several threads at once. They refer to their policy (its enum words, its
 // defaults): keep the policy alive while you use them, as a shared_ptr does.
+//
+// The facts of the shipped vocabulary (case.*, customer.*, order.*, item.*,
+// issue.*, logistics.*, request.*), their types and what absent means are in
+// docs/vocabulary.md.
 #ifndef AFTERSALES_FACTS_H_
 #define AFTERSALES_FACTS_H_
 
