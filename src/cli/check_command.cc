@@ -11,7 +11,16 @@ int RunCheck(const CheckArgs& args) {
   for (const Issue& issue : loaded.issues) PrintError(issue.ToString());
   if (!loaded.ok()) return kExitBadInput;
   const Policy& p = *loaded.policy;
-  WriteStdout(fmt::format("ok: {} {} {}\n", p.name(), p.version(), p.digest()));
+  std::string out = fmt::format("ok: {} {} {}\n", p.name(), p.version(), p.digest());
+  if (!p.platform_overlays().empty()) {
+    std::string list;
+    for (const PlatformOverlay& o : p.platform_overlays()) {
+      list += fmt::format("{}{}: {} {} ({})", list.empty() ? "" : ", ", o.platform, o.policy->name(),
+                          o.policy->version(), o.path);
+    }
+    out += "platform overlays: " + list + "\n";
+  }
+  WriteStdout(out);
   return kExitOk;
 }
 

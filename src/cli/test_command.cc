@@ -30,6 +30,15 @@ int RunTest(const TestArgs& args) {
     as_issue.message = "rule '" + r.rule_id + "' is not reached by any test";
     out += "UNREACHED " + as_issue.ToString() + "\n";
   }
+  if (report.suites.size() > 1) {
+    // A policy with platform overlays: each policy's tests, then the total.
+    for (const PolicyTestSuite& suite : report.suites) {
+      std::string who = suite.platform.empty() || suite.platform == suite.policy
+                            ? suite.platform.empty() ? suite.policy : suite.platform
+                            : suite.platform + " (" + suite.policy + ")";
+      out += fmt::format("{}: {} passed, {} failed ({})\n", who, suite.passed, suite.failed, suite.tests_path);
+    }
+  }
   out += fmt::format("{} passed, {} failed\n", report.passed, report.failed);
   WriteStdout(out);
   if (HasErrors(report.issues)) return kExitBadInput;

@@ -110,13 +110,13 @@ Result<std::string> DecisionLog::FormatLine(const Policy& policy, const Facts& f
                                             const Decision& decision) const {
   const internal::PolicyImpl& impl = policy.impl();
   const internal::FactsData* data = internal::PolicyImpl::DataOf(facts);
-  if (!data || data->owner != &impl) {
+  if (!impl.Accepts(data)) {
     return Status::InvalidArgument("decision log: the facts were not read by policy " + policy.name());
   }
   std::vector<std::pair<std::string, std::string>> personal;
   if (options_.mask_personal) {
     std::vector<std::string> values;
-    const auto& decls = impl.model().schema.facts;
+    const auto& decls = data->owner->model().schema.facts;  // as read
     const auto& slots = data->slots;
     for (std::size_t i = 0; i < decls.size() && i < slots.size(); ++i) {
       if (decls[i].personal) AddPersonal(slots[i], &values);

@@ -313,12 +313,19 @@ class Decider {
   }
 
   void RenderScript() {
+    // No locale: the default one. One the policy has no text for (the
+    // locale fact is an enum with more words than `locales`): the fallback.
+    // The fact holds a negotiated word, so this compares a few short words.
     std::size_t locale = m_.default_locale;
     if (m_.locale_fact) {
       const Value& v = facts_.slots[*m_.locale_fact];
       if (v.kind() == Value::Kind::kString) {
+        locale = m_.fallback_locale;
         for (std::size_t i = 0; i < m_.locales.size(); ++i) {
-          if (m_.locales[i] == v.string_value()) locale = i;
+          if (m_.locales[i] == v.string_value()) {
+            locale = i;
+            break;
+          }
         }
       }
     }
@@ -408,19 +415,28 @@ class DecidedFields final : public FieldSource {
 }  // namespace
 
 Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) const {
+  const FactsData* data = DataOf(facts);
+  if (!Accepts(data)) {
+    Decision d;
+    d.policy_name = model_.name;
+    d.policy_version = model_.version;
+    d.policy_digest = model_.digest;
+    d.errors.push_back({"these facts were not read by this policy (read them with its ReadFactsJson, ReadFactsYaml or "
+                        "NewFacts)", "", "", {}});
+    return d;
+  }
+  // With platform overlays, the case's platform picks the rules.
+  return Route(*data).DecideAccepted(*data, facts, options);
+}
+
+Decision PolicyImpl::DecideAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options) const {
   Decision d;
   try {
     d.policy_name = model_.name;
     d.policy_version = model_.version;
     d.policy_digest = model_.digest;
-    const FactsData* data = DataOf(facts);
-    if (!data || data->owner != this) {
-      d.errors.push_back({"these facts were not read by this policy (read them with its ReadFactsJson, ReadFactsYaml or "
-                          "NewFacts)", "", "", {}});
-      return d;
-    }
     d.case_id = facts.case_id();
-    Decider(model_, default_zone_, *data, options, &d).Run();
+    Decider(model_, default_zone_, data, options, &d).Run();
   } catch (const std::bad_alloc&) {
     d.errors.push_back({"out of memory while deciding", "", "", {}});
   } catch (const std::exception& e) {
@@ -439,24 +455,34 @@ std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& op
 }
 
 bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const {
+  const FactsData* data = DataOf(facts);
+  if (!Accepts(data)) {
+    *out += DecisionToJson(Decide(facts, options), options.explain, -1);
+    return false;
+  }
+  // The overlay of the case's platform writes it, with its own layout.
+  return Route(*data).AppendAccepted(*data, facts, options, out);
+}
+
+bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
+                                std::string* out) const {
   // The general path: a Decision, then its JSON.
   auto general = [&] {
-    Decision d = Decide(facts, options);
+    Decision d = DecideAccepted(data, facts, options);
     *out += DecisionToJson(d, options.explain, -1);
     return d.ok();
   };
   if (options.explain) return general();
   try {
-    const FactsData* data = DataOf(facts);
-    if (!data || data->owner != this) return general();
     Decision errors;
-    Decider decider(model_, default_zone_, *data, options, &errors, /*build_fields=*/false);
+    Decider decider(model_, default_zone_, data, options, &errors, /*build_fields=*/false);
     decider.Run();
     // A decision that failed is rare: the general path writes its errors.
     if (!errors.ok()) return general();
     CompactParts parts;
-    if (model_.case_id_fact) {
-      const Value& id = data->slots[*model_.case_id_fact];
+    // The case id as Facts::case_id reads it: by the policy that read the case.
+    if (const auto& id_fact = data.owner->model().case_id_fact) {
+      const Value& id = data.slots[*id_fact];
       if (id.kind() == Value::Kind::kString) parts.case_id = id.string_value();
     }
     parts.script_locale = errors.script_locale;

@@ -251,8 +251,9 @@ const char* JsonTypeName(sj::json_type t) {
 
 class JsonFactReader {
  public:
-  JsonFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, FactsData* out)
-      : schema_(schema), keys_(keys), limits_(limits), out_(out), seen_(schema.facts.size(), false) {}
+  JsonFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, const LocaleFact* locale,
+                 FactsData* out)
+      : schema_(schema), keys_(keys), limits_(limits), locale_(locale), out_(out), seen_(schema.facts.size(), false) {}
 
   // Walks an object whose keys continue the path at `node`.
   simdjson::error_code Walk(sj::object obj, int node) {
@@ -293,7 +294,8 @@ class JsonFactReader {
     if (is_null) return simdjson::SUCCESS;  // null is absent
     Value out;
     std::string why;
-    auto e = Convert(*decl.type, decl, v, &out, &why, 0);
+    auto e = locale_ != nullptr && decl.slot == locale_->slot() ? ReadLocale(v, &out, &why)
+                                                                : Convert(*decl.type, decl, v, &out, &why, 0);
     if (e) return e;
     if (why.empty() && seen_[decl.slot]) {
       // Two values for one fact: which one a system downstream would read
@@ -304,6 +306,27 @@ class JsonFactReader {
       seen_[decl.slot] = true;
     } else {
       errors.push_back(decl.name + ": " + why);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // The locale fact: any text, negotiated (decision/locale_fact.h); only
+  // what holds for all text (a string, a size limit, no NUL) is checked.
+  simdjson::error_code ReadLocale(sj::value& v, Value* out, std::string* why) {
+    sj::json_type jt;
+    if (auto e = v.type().get(jt)) return e;
+    if (jt != sj::json_type::string) {
+      *why = std::string("expected a locale (text), got ") + JsonTypeName(jt);
+      return simdjson::SUCCESS;
+    }
+    std::string_view sv;
+    if (auto e = v.get_string().get(sv)) return e;
+    if (sv.size() > limits_.max_string_length) {
+      *why = TooLongText(limits_);
+    } else if (HasNul(sv)) {
+      *why = kNul;
+    } else {
+      *out = locale_->Read(sv);
     }
     return simdjson::SUCCESS;
   }
@@ -416,6 +439,7 @@ class JsonFactReader {
   const Schema& schema_;
   const FactKeyTree& keys_;
   const Limits& limits_;
+  const LocaleFact* locale_;
   FactsData* out_;
   std::vector<bool> seen_;  // facts given so far, by slot
 };
@@ -431,8 +455,9 @@ namespace dom = simdjson::dom;
 // and where, reads the case again from scratch. So both always agree.
 class DomFactReader {
  public:
-  DomFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, FactsData* out)
-      : schema_(schema), keys_(keys), limits_(limits), out_(out), seen_(Seen(schema.facts.size())) {}
+  DomFactReader(const Schema& schema, const FactKeyTree& keys, const Limits& limits, const LocaleFact* locale,
+                FactsData* out)
+      : schema_(schema), keys_(keys), limits_(limits), locale_(locale), out_(out), seen_(Seen(schema.facts.size())) {}
 
   bool Walk(dom::object obj, int node) {
     for (dom::key_value_pair field : obj) {
@@ -444,7 +469,16 @@ class DomFactReader {
         const auto slot = static_cast<std::size_t>(n.slot);
         if (seen_[slot]) return false;  // given twice: the exact reader says so
         Value v;
-        if (!Convert(*schema_.facts[slot].type, field.value, &v, 0, limits_)) return false;
+        if (locale_ != nullptr && slot == locale_->slot()) {
+          std::string_view sv;
+          if (field.value.get_string().get(sv) != simdjson::SUCCESS || sv.size() > limits_.max_string_length ||
+              HasNul(sv)) {
+            return false;
+          }
+          v = locale_->Read(sv);
+        } else if (!Convert(*schema_.facts[slot].type, field.value, &v, 0, limits_)) {
+          return false;
+        }
         out_->slots[slot] = std::move(v);
         seen_[slot] = 1;
       } else {
@@ -522,6 +556,7 @@ class DomFactReader {
   const Schema& schema_;
   const FactKeyTree& keys_;
   const Limits& limits_;
+  const LocaleFact* locale_;
   FactsData* out_;
   std::vector<unsigned char>& seen_;
 };
@@ -582,8 +617,27 @@ bool FromYaml(const Type& t, const FieldDecl& decl, const YamlNode& n, const Lim
   return ConvertText(as, n.value, quoted, out, why);
 }
 
+// The locale fact from YAML: any scalar is text (`locale: 123` too), negotiated.
+bool LocaleFromYaml(const LocaleFact& locale, const YamlNode& n, const Limits& limits, Value* out, std::string* why) {
+  if (!n.IsScalar()) {
+    *why = std::string("expected a locale (text), got a ") + (n.IsMap() ? "map" : "list");
+    return false;
+  }
+  if (n.value.size() > limits.max_string_length) {
+    *why = TooLongText(limits);
+    return false;
+  }
+  if (HasNul(n.value)) {
+    *why = kNul;
+    return false;
+  }
+  *out = locale.Read(n.value);
+  return true;
+}
+
 void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& schema, const Limits& limits,
-              FactsData* out, std::vector<std::string>* errors, std::vector<bool>* seen, int depth) {
+              const LocaleFact* locale, FactsData* out, std::vector<std::string>* errors, std::vector<bool>* seen,
+              int depth) {
   if (depth > 64) return;
   for (const auto& [k, v] : map.entries) {
     std::string path = prefix.empty() ? k.value : prefix + "." + k.value;
@@ -593,7 +647,10 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
       if (v.kind == YamlNode::Kind::kNull) continue;
       Value val;
       std::string why;
-      if (FromYaml(*decl.type, decl, v, limits, &val, &why, 0) && (*seen)[decl.slot]) {
+      const bool read = locale != nullptr && decl.slot == locale->slot()
+                            ? LocaleFromYaml(*locale, v, limits, &val, &why)
+                            : FromYaml(*decl.type, decl, v, limits, &val, &why, 0);
+      if (read && (*seen)[decl.slot]) {
         // `order: {id: ..}` and `order.id: ..` in one case: neither is taken.
         errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
                           std::to_string(v.location.column) + "): given twice in the case");
@@ -605,7 +662,7 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
                           std::to_string(v.location.column) + "): " + why);
       }
     } else if (v.IsMap()) {
-      WalkYaml(v, path, schema, limits, out, errors, seen, depth + 1);
+      WalkYaml(v, path, schema, limits, locale, out, errors, seen, depth + 1);
     }
   }
 }
@@ -714,7 +771,7 @@ FactKeyTree BuildFactKeyTree(const Schema& schema) {
 }
 
 Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyTree& keys, const Limits& limits,
-                     FactsData* out) {
+                     const LocaleFact* locale, FactsData* out) {
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(limits.max_case_bytes) + " (max_case_bytes)");
@@ -743,7 +800,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
          fast.allocate(std::max(fast.capacity(), text.size()), max_depth) == simdjson::SUCCESS) &&
         fast.parse(buffer.get(), text.size(), false).get(doc_root) == simdjson::SUCCESS &&
         doc_root.get_object().get(obj) == simdjson::SUCCESS) {
-      if (DomFactReader(schema, keys, limits, out).Walk(obj, 0)) return Status::Ok();
+      if (DomFactReader(schema, keys, limits, locale, out).Walk(obj, 0)) return Status::Ok();
       // Start again from the defaults; the reader below says what is wrong.
       for (const FieldDecl& f : schema.facts) out->slots[f.slot] = f.default_value;
     }
@@ -790,7 +847,7 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   if (auto e = doc.type().get(top)) return bad(e);
   if (top != sj::json_type::object) return Status::InvalidArgument("a case must be a JSON object");
   if (auto e = doc.get_object().get(root)) return bad(e);
-  JsonFactReader reader(schema, keys, limits, out);
+  JsonFactReader reader(schema, keys, limits, locale, out);
   located = true;
   if (auto e = reader.Walk(root, 0)) return bad(e);
   const char* trailing = nullptr;
@@ -801,7 +858,8 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   return Status::Ok();
 }
 
-Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& limits, FactsData* out) {
+Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& limits, const LocaleFact* locale,
+                     FactsData* out) {
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(limits.max_case_bytes) + " (max_case_bytes)");
@@ -821,7 +879,7 @@ Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& 
   if (!doc.root->IsMap()) return Status::InvalidArgument("a case must be a YAML map");
   std::vector<std::string> errors;
   std::vector<bool> seen(schema.facts.size(), false);
-  WalkYaml(*doc.root, "", schema, limits, out, &errors, &seen, 0);
+  WalkYaml(*doc.root, "", schema, limits, locale, out, &errors, &seen, 0);
   if (!errors.empty()) return Errors(errors);
   return Status::Ok();
 }

@@ -3,7 +3,8 @@
 // ({"order.id": ...}) both work. Undeclared fields are ignored; a declared
 // field with the wrong type, an enum word the schema lacks, or a timestamp
 // that is not RFC 3339 is an error naming the field. Every field error of a
-// case is reported, in document order, in one message.
+// case is reported, in document order, in one message. The locale fact is
+// the exception: any text is negotiated, never refused.
 #ifndef AFTERSALES_DECISION_FACTS_READER_H_
 #define AFTERSALES_DECISION_FACTS_READER_H_
 
@@ -15,6 +16,7 @@
 #include "aftersales/options.h"
 #include "aftersales/status.h"
 #include "common/word_index.h"
+#include "decision/locale_fact.h"
 #include "decision/policy_impl.h"
 
 namespace aftersales::internal {
@@ -33,9 +35,12 @@ struct FactKeyTree {
 };
 FactKeyTree BuildFactKeyTree(const Schema& schema);
 
+// `locale`, when given, is the policy's locale fact: read as any text and
+// negotiated (decision/locale_fact.h) instead of checked against its type.
 Status ReadJsonFacts(std::string_view json, const Schema& schema, const FactKeyTree& keys,
-                     const Limits& limits, FactsData* out);
-Status ReadYamlFacts(std::string_view yaml, const Schema& schema, const Limits& limits, FactsData* out);
+                     const Limits& limits, const LocaleFact* locale, FactsData* out);
+Status ReadYamlFacts(std::string_view yaml, const Schema& schema, const Limits& limits, const LocaleFact* locale,
+                     FactsData* out);
 
 // Converts one scalar given as text (from YAML or a builder) to the fact's
 // type. False with `why` set when it does not fit.

@@ -1,6 +1,7 @@
 // The public Policy, Facts and FactsBuilder, forwarding to PolicyImpl.
 #include "aftersales/policy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <utility>
@@ -30,8 +31,14 @@ std::vector<std::string> Policy::rule_ids() const {
   for (const internal::Stage& stage : impl_->model().stages) {
     for (const internal::Rule& rule : stage.rules) ids.push_back(rule.id);
   }
+  for (const PlatformOverlay& overlay : impl_->platform_overlays()) {
+    for (const std::string& id : overlay.policy->rule_ids()) {
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  }
   return ids;
 }
+const std::vector<PlatformOverlay>& Policy::platform_overlays() const { return impl_->platform_overlays(); }
 
 Result<Facts> Policy::ReadFactsJson(std::string_view json, std::string_view source_name) const {
   return impl_->ReadFactsJson(json, source_name);
@@ -106,9 +113,14 @@ Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Typ
   if (!ok) {
     return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got " + what);
   }
-  if (k == internal::Type::Kind::kEnum && !d->type->enum_type()->Contains(v.string_value())) {
-    return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " +
-                                   d->type->enum_type()->name);
+  if (k == internal::Type::Kind::kEnum) {
+    const internal::EnumType& e = *d->type->enum_type();
+    const int i = e.IndexOf(v.string_value());
+    if (i < 0) {
+      return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " + e.name);
+    }
+    // The enum's own word, as the readers store it (EnumType::IndexOfStored).
+    v = Value::StringRef(e.values[static_cast<std::size_t>(i)]);
   }
   data->slots[d->slot] = std::move(v);
   return Status::Ok();
@@ -170,6 +182,16 @@ Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
   }
   if (Status st = OverLimits(data_.get(), name, value.size(), 0); !st.ok()) return st;
   if (data_ != nullptr && !internal::IsValidUtf8(value)) return NotUtf8(name);
+  if (data_ != nullptr && data_->owner != nullptr) {
+    // The locale fact takes any text and holds the locale negotiated from it.
+    const internal::LocaleFact* locale = data_->owner->locale_fact();
+    Status st;
+    const FieldDecl* d = locale ? Lookup(data_.get(), name, &st) : nullptr;
+    if (d != nullptr && d->slot == locale->slot()) {
+      data_->slots[d->slot] = locale->Read(value);
+      return Status::Ok();
+    }
+  }
   return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
@@ -239,6 +261,7 @@ namespace internal {
 PolicyImpl::PolicyImpl(PolicyModel model)
     : model_(std::move(model)),
       keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))),
+      locale_(LocaleFact::For(model_)),
       default_zone_(FindTimeZone(model_.default_timezone)) {
   auto borrow = [&](Value& v) {
     owned_.push_back(v);
@@ -260,6 +283,42 @@ PolicyImpl::PolicyImpl(PolicyModel model)
 }
 
 PolicyImpl::~PolicyImpl() = default;
+
+// ---- PolicyImpl: platform dispatch ----------------------------------------
+
+void PolicyImpl::SetPlatformOverlays(std::uint32_t slot, std::shared_ptr<const EnumType> platforms,
+                                     std::vector<PlatformOverlay> overlays) {
+  platform_slot_ = slot;
+  by_platform_.assign(platforms->values.size(), nullptr);
+  for (const PlatformOverlay& overlay : overlays) {
+    const int i = platforms->IndexOf(overlay.platform);
+    if (i >= 0) by_platform_[static_cast<std::size_t>(i)] = &overlay.policy->impl();
+  }
+  platform_enum_ = std::move(platforms);
+  overlays_ = std::move(overlays);
+}
+
+bool PolicyImpl::Accepts(const FactsData* data) const {
+  if (data == nullptr || data->owner == nullptr) return false;
+  if (data->owner == this) return true;
+  // An overlay decides what the policy holding it read: the loader made
+  // sure both read cases alike. (The owner is alive: facts keep their
+  // policy alive, as Facts documents.)
+  for (const PlatformOverlay& overlay : data->owner->overlays_) {
+    if (&overlay.policy->impl() == this) return true;
+  }
+  return false;
+}
+
+const PolicyImpl& PolicyImpl::Route(const FactsData& data) const {
+  if (!platform_slot_ || data.owner != this) return *this;
+  const Value& platform = data.slots[*platform_slot_];
+  if (platform.kind() != Value::Kind::kString) return *this;  // absent: our own rules
+  const int i = platform_enum_->IndexOfStored(platform.string_value());
+  if (i < 0 || static_cast<std::size_t>(i) >= by_platform_.size()) return *this;
+  const PolicyImpl* overlay = by_platform_[static_cast<std::size_t>(i)];
+  return overlay != nullptr ? *overlay : *this;
+}
 
 std::unique_ptr<FactsData> PolicyImpl::NewFactsData() const {
   auto data = std::make_unique<FactsData>();
@@ -286,7 +345,7 @@ Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_vie
 Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view source_name) const {
   try {
     auto data = NewFactsData();
-    Status st = ReadJsonFacts(json, model_.schema, *keys_, model_.limits, data.get());
+    Status st = ReadJsonFacts(json, model_.schema, *keys_, model_.limits, locale_fact(), data.get());
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());
@@ -296,7 +355,7 @@ Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view 
 Result<Facts> PolicyImpl::ReadFactsYaml(std::string_view yaml, std::string_view source_name) const {
   try {
     auto data = NewFactsData();
-    Status st = ReadYamlFacts(yaml, model_.schema, model_.limits, data.get());
+    Status st = ReadYamlFacts(yaml, model_.schema, model_.limits, locale_fact(), data.get());
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());

@@ -1,9 +1,12 @@
 // PolicyImpl: the implementation behind aftersales::Policy. Owns the
-// compiled PolicyModel; reads cases into FactsData and decides them.
+// compiled PolicyModel; reads cases into FactsData and decides them. A
+// policy with platform overlays also holds them, and hands each case to
+// the overlay of its platform (Route) before deciding.
 #ifndef AFTERSALES_DECISION_POLICY_IMPL_H_
 #define AFTERSALES_DECISION_POLICY_IMPL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,9 +14,11 @@
 #include "aftersales/decision.h"
 #include "aftersales/facts.h"
 #include "aftersales/options.h"
+#include "aftersales/policy.h"
 #include "aftersales/result.h"
 #include "common/time.h"
 #include "common/value.h"
+#include "decision/locale_fact.h"
 #include "policy/policy_model.h"
 
 namespace aftersales::internal {
@@ -48,10 +53,33 @@ class PolicyImpl {
   static Facts MakeFacts(std::unique_ptr<FactsData> data);
   // The facts' slots, or nullptr for Facts that were moved from.
   static const FactsData* DataOf(const Facts& facts) { return facts.data_.get(); }
+  // The policy's locale fact, negotiated when a case is read; nullptr when
+  // it has none.
+  const LocaleFact* locale_fact() const { return locale_ ? &*locale_ : nullptr; }
+
+  // Platform dispatch. Called once by the loader, before the policy is
+  // shared: `slot` is the platform fact (of `platforms`, an enum), and each
+  // overlay's `platform` one of its words. REQUIRES: every overlay reads
+  // cases as this policy does (the same facts, in the same order).
+  void SetPlatformOverlays(std::uint32_t slot, std::shared_ptr<const EnumType> platforms,
+                           std::vector<PlatformOverlay> overlays);
+  const std::vector<PlatformOverlay>& platform_overlays() const { return overlays_; }
+  // True when this policy may decide `data`: it read them, or it is a
+  // platform overlay of the policy that did.
+  bool Accepts(const FactsData* data) const;
+  // The policy whose rules decide `data`: the overlay of its platform, or
+  // this policy. Reads one slot and indexes a vector. REQUIRES: Accepts(&data).
+  const PolicyImpl& Route(const FactsData& data) const;
 
  private:
+  // Deciding, once the facts are known to be this policy's to decide.
+  Decision DecideAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options) const;
+  bool AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
+                      std::string* out) const;
+
   PolicyModel model_;
   std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
+  std::optional<LocaleFact> locale_;         // refers to model_
   // The zone of a case that names none (default_timezone), found once.
   const TimeZone* default_zone_ = nullptr;
   // The model's constants and defaults as loaded; the model holds borrowed
@@ -59,6 +87,12 @@ class PolicyImpl {
   std::vector<Value> owned_;
   // Where each decision field goes in the decision's JSON.
   std::unique_ptr<const DecisionLayout> layout_;
+  // Platform dispatch: the platform fact's slot and enum, and the policy
+  // for each word of the enum, by the word's index (nullptr: this one).
+  std::optional<std::uint32_t> platform_slot_;
+  std::shared_ptr<const EnumType> platform_enum_;
+  std::vector<const PolicyImpl*> by_platform_;
+  std::vector<PlatformOverlay> overlays_;
 };
 
 }  // namespace aftersales::internal

@@ -1,6 +1,7 @@
 #include "expr/type.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace aftersales::internal {
 
@@ -14,6 +15,15 @@ int EnumType::IndexOf(std::string_view v) const {
     if (values[i] == v) return static_cast<int>(i);
   }
   return -1;
+}
+
+int EnumType::IndexOfStored(const std::string& v) const {
+  const std::less<const std::string*> before;
+  const std::string* first = values.data();
+  if (!values.empty() && !before(&v, first) && before(&v, first + values.size())) {
+    return static_cast<int>(&v - first);
+  }
+  return IndexOf(v);
 }
 
 void EnumType::Seal() {

@@ -21,6 +21,10 @@ struct EnumType {
   std::vector<std::string> values;  // "taobao", "tmall", ...
   bool Contains(std::string_view v) const;
   int IndexOf(std::string_view v) const;  // -1 when v is not a value
+  // The index of a string a fact holds. A case's enum fact refers to the
+  // enum's own word (Value::StringRef), so its index is where it points:
+  // no comparison at all; any other string is looked up. -1 when not a value.
+  int IndexOfStored(const std::string& v) const;
   // Indexes `values` for IndexOf; call once they are all in.
   void Seal();
   WordIndex index;  // filled by Seal

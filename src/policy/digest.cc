@@ -97,12 +97,10 @@ void AppendTree(const YamlNode& root, std::string* out) {
 
 void AppendCanonical(const YamlNode& node, std::string* out) { AppendTree(node, out); }
 
-std::string PolicyDigest(const std::vector<const YamlNode*>& documents) {
-  std::string canonical = "aftersales-policy-1\n";
-  for (const YamlNode* doc : documents) {
-    canonical.push_back('D');
-    AppendCanonical(*doc, &canonical);
-  }
+namespace {
+
+// "sha256:<hex>" of `canonical`, with OpenSSL; empty when it fails.
+std::string Sha256(const std::string& canonical) {
   unsigned char hash[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -118,6 +116,28 @@ std::string PolicyDigest(const std::vector<const YamlNode*>& documents) {
     out.push_back(kHex[hash[i] & 0xF]);
   }
   return out;
+}
+
+}  // namespace
+
+std::string PolicyDigest(const std::vector<const YamlNode*>& documents) {
+  std::string canonical = "aftersales-policy-1\n";
+  for (const YamlNode* doc : documents) {
+    canonical.push_back('D');
+    AppendCanonical(*doc, &canonical);
+  }
+  return Sha256(canonical);
+}
+
+std::string PlatformsDigest(const std::string& own,
+                            const std::vector<std::pair<std::string, std::string>>& overlays) {
+  std::string canonical = "aftersales-platforms-1\n";
+  AppendBytes('S', own, &canonical);
+  for (const auto& [platform, digest] : overlays) {
+    AppendBytes('P', platform, &canonical);
+    AppendBytes('S', digest, &canonical);
+  }
+  return Sha256(canonical);
 }
 
 }  // namespace aftersales::internal

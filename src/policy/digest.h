@@ -7,6 +7,7 @@
 #define AFTERSALES_POLICY_DIGEST_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "policy/yaml_reader.h"
@@ -20,6 +21,12 @@ void AppendCanonical(const YamlNode& node, std::string* out);
 // "sha256:<64 lowercase hex>" of the documents, in the given order (the
 // caller passes them in file-name order). Empty when hashing fails.
 std::string PolicyDigest(const std::vector<const YamlNode*>& documents);
+
+// The digest of a policy with platform overlays: SHA-256 over its own
+// digest and each (platform, overlay digest) pair, in the given order, so
+// that a change to any overlay changes it. Same form; empty on failure.
+std::string PlatformsDigest(const std::string& own,
+                            const std::vector<std::pair<std::string, std::string>>& overlays);
 
 }  // namespace aftersales::internal
 

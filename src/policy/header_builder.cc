@@ -1,9 +1,11 @@
 #include "policy/header_builder.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 
+#include "common/locale_match.h"
 #include "common/time.h"
 
 namespace aftersales::internal {
@@ -87,6 +89,106 @@ std::optional<std::uint32_t> FactSetting(const YamlNode& section, std::string_vi
   return it->second;
 }
 
+// A case's locale that matches no word of an enum locale fact falls back
+// to the word the fallback locale matches (decision/locale_fact.h); when
+// it matches none either, the fact is left absent, which is likely a slip.
+void LocaleFallbackCheck(const YamlNode& section, BuildContext& ctx, const PolicyModel& model) {
+  if (!model.locale_fact || model.fallback_locale >= model.locales.size()) return;
+  const FieldDecl& fact = model.schema.facts[*model.locale_fact];
+  if (fact.type->kind() != Type::Kind::kEnum) return;
+  const std::string& fallback = model.locales[model.fallback_locale];
+  if (LocaleMatcher(fact.type->enum_type()->values).Match(fallback)) return;
+  const YamlNode* at = section.Find("fallback_locale");
+  if (at == nullptr) at = section.Find("default_locale");
+  if (at == nullptr) at = section.Find("locales");
+  ctx.Warning("policy.locale",
+              "the fallback locale " + fallback + " is none of the words of " + fact.type->enum_type()->name +
+                  ", the type of " + fact.name + ": a case whose locale the policy does not know will have no " +
+                  fact.name,
+              at != nullptr ? at->location : section.location);
+}
+
+// `platforms: {fact: case.platform, overlays: {jd: platforms/jd, ...}}`:
+// checked here, read from disk by the loader.
+void BuildPlatforms(const YamlNode& key, const YamlNode& node, PlatformsUse use, BuildContext& ctx,
+                    PolicyModel* model) {
+  if (use == PlatformsUse::kNoPath) {
+    ctx.Error("policy.platforms",
+              "'platforms' names overlay policies by path, which are only read when the policy is loaded "
+              "from a path",
+              key.location);
+    return;
+  }
+  if (use == PlatformsUse::kOverlay) {
+    ctx.Error("policy.platforms",
+              "this policy is loaded as a platform overlay of another policy, and an overlay cannot have "
+              "platform overlays of its own",
+              key.location);
+    return;
+  }
+  const std::string what = "'platforms'";
+  if (!ctx.ExpectMap(node, what)) return;
+  ctx.CheckKeys(node, {"fact", "overlays"}, what);
+  const Schema& schema = model->schema;
+  PlatformsDecl decl;
+  decl.location = key.location;
+  bool fact_ok = true;
+  std::string fact_name = "case.platform";
+  const YamlNode* fact_node = node.Find("fact");
+  if (fact_node != nullptr) {
+    const std::string* v = ctx.ExpectScalar(*fact_node, "'platforms.fact'");
+    if (v == nullptr) return;
+    fact_name = *v;
+  }
+  auto it = schema.fact_index.find(fact_name);
+  if (it == schema.fact_index.end()) {
+    std::vector<std::string> names;
+    for (const FieldDecl& f : schema.facts) names.push_back(f.name);
+    ctx.Error("policy.undeclared_fact",
+              fact_node != nullptr
+                  ? "'platforms.fact' names '" + Quote(fact_name) + "', which is not a declared fact" +
+                        SuggestionSuffix(fact_name, names)
+                  : std::string("'platforms' needs 'fact', the enum fact that names a case's platform "
+                                "(case.platform, the default, is not declared)"),
+              fact_node != nullptr ? fact_node->location : key.location);
+    fact_ok = false;
+  } else if (schema.facts[it->second].type->kind() != Type::Kind::kEnum) {
+    ctx.Error("schema.type",
+              "'platforms.fact' must name an enum fact (its words choose the overlays), but '" + fact_name +
+                  "' is " + schema.facts[it->second].type->ToString(),
+              fact_node != nullptr ? fact_node->location : key.location);
+    fact_ok = false;
+  } else {
+    decl.fact_slot = it->second;
+    decl.platforms = schema.facts[it->second].type->enum_type();
+  }
+  const YamlNode* overlays = ctx.Require(node, "overlays", what);
+  if (overlays == nullptr || !ctx.ExpectMap(*overlays, "'platforms.overlays'")) return;
+  for (const auto& [word_node, path_node] : overlays->entries) {
+    const std::string* word = ctx.ExpectScalar(word_node, "a platform");
+    if (word == nullptr) continue;
+    if (decl.platforms && decl.platforms->IndexOf(*word) < 0) {
+      std::string list;
+      for (const std::string& w : decl.platforms->values) list += (list.empty() ? "" : ", ") + w;
+      ctx.Error("policy.platforms",
+                "'" + Quote(*word) + "' is not a value of " + decl.platforms->name + ", the type of " + fact_name +
+                    " (expected one of: " + list + ")" + SuggestionSuffix(*word, decl.platforms->values),
+                word_node.location);
+      continue;
+    }
+    const std::string* path = ctx.ExpectScalar(path_node, "the overlay of platform '" + *word + "'");
+    if (path == nullptr) continue;
+    // Relative to the folder of the file that names it, as `extends` is.
+    namespace fs = std::filesystem;
+    std::string shown =
+        (fs::path(path_node.location.file).parent_path() / fs::path(*path)).lexically_normal().generic_string();
+    while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
+    if (shown.empty()) shown = ".";
+    decl.overlays.push_back(PlatformEntry{*word, std::move(shown), path_node.location});
+  }
+  if (fact_ok) model->platforms = std::move(decl);
+}
+
 }  // namespace
 
 const std::vector<std::string>& DefaultLocales() {
@@ -94,14 +196,14 @@ const std::vector<std::string>& DefaultLocales() {
   return kLocales;
 }
 
-void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model) {
+void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model, PlatformsUse platforms) {
   const std::string what = "the 'policy' section";
   model->locales = DefaultLocales();
   if (!ctx.ExpectMap(section, what)) return;
   ctx.CheckKeys(section,
                 {"name", "version", "extends", "description", "locales", "default_locale",
                  "fallback_locale", "default_timezone", "case_id_fact", "locale_fact",
-                 "timezone_fact"},
+                 "timezone_fact", "platforms"},
                 what);
   if (const YamlNode* name = ctx.Require(section, "name", what)) {
     if (const std::string* v = ctx.ExpectScalar(*name, "the policy's 'name'")) model->name = *v;
@@ -171,6 +273,10 @@ void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model)
   model->case_id_fact = FactSetting(section, "case_id_fact", "case.id", *model, ctx);
   model->locale_fact = FactSetting(section, "locale_fact", "case.locale", *model, ctx);
   model->timezone_fact = FactSetting(section, "timezone_fact", "case.timezone", *model, ctx);
+  LocaleFallbackCheck(section, ctx, *model);
+  for (const auto& [key, value] : section.entries) {
+    if (key.IsScalar() && key.value == "platforms") BuildPlatforms(key, value, platforms, ctx, model);
+  }
 }
 
 }  // namespace aftersales::internal

@@ -11,10 +11,19 @@
 
 namespace aftersales::internal {
 
+// What a `platforms` block in the header means for the policy being built.
+enum class PlatformsUse {
+  kRead,     // the policy being loaded from a path: check it, record it in the model
+  kNoPath,   // loaded from strings: there is no folder to find overlays in (an error)
+  kOverlay,  // loaded as another policy's platform overlay: no overlays of its own (an error)
+};
+
 // `section` is the one `policy` section. Fills name, version, description,
-// locales, default/fallback locale, default_timezone and the *_fact slots.
+// locales, default/fallback locale, default_timezone, the *_fact slots and
+// `platforms` (when `platforms` is kRead).
 // REQUIRES: model->schema is built.
-void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model);
+void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model,
+                 PlatformsUse platforms = PlatformsUse::kRead);
 
 // The locales a policy has when its header names none.
 const std::vector<std::string>& DefaultLocales();

@@ -16,7 +16,9 @@
 
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
+#include "policy/digest.h"
 #include "policy/policy_builder.h"
+#include "policy/schema_compare.h"
 #include "policy/yaml_reader.h"
 
 namespace aftersales {
@@ -79,7 +81,7 @@ bool ReadOne(const fs::path& path, const std::string& shown, const Limits& limit
 
 LoadResult Build(const std::vector<PolicySource>& sources, const LoadOptions& options) {
   LoadResult result;
-  internal::BuildResult built = internal::BuildPolicy(sources, options);
+  internal::BuildResult built = internal::BuildPolicy(sources, options, internal::PlatformsUse::kNoPath);
   result.issues = std::move(built.issues);
   if (built.model) {
     result.policy = std::make_shared<const Policy>(
@@ -88,20 +90,27 @@ LoadResult Build(const std::vector<PolicySource>& sources, const LoadOptions& op
   return result;
 }
 
+// Where another policy names the path being read, and what it calls it
+// there: a missing path is an error at that place.
+struct NamedAt {
+  SourceLocation location;
+  const char* code;  // "policy.extends"
+  const char* what;  // "the base policy"
+};
+
 // Reads the files of one policy path (a file, or the *.yaml/*.yml files
 // directly inside a folder, in name order) into `out`.
 bool ReadPath(const std::string& path, const LoadOptions& options, std::size_t* total,
-              std::vector<PolicySource>* out, std::vector<Issue>* issues,
-              const SourceLocation* referenced_at) {
+              std::vector<PolicySource>* out, std::vector<Issue>* issues, const NamedAt* named_at) {
   const fs::path root(path);
   std::error_code ec;
   fs::file_status status = fs::status(root, ec);
   if (ec || !fs::exists(status)) {
     std::string reason = ec ? Reason(ec) : std::string("no such file or directory");
-    if (referenced_at != nullptr) {
-      issues->push_back(Issue{Severity::kError, "policy.extends",
-                              "cannot read the base policy '" + path + "': " + reason,
-                              *referenced_at});
+    if (named_at != nullptr) {
+      issues->push_back(Issue{Severity::kError, named_at->code,
+                              "cannot read " + std::string(named_at->what) + " '" + path + "': " + reason,
+                              named_at->location});
     } else {
       issues->push_back(ReadIssue(path, "cannot read the policy: " + reason));
     }
@@ -172,12 +181,11 @@ std::optional<Extends> FindExtends(const std::vector<PolicySource>& sources, std
 
 // Reads `path` and, first, every base it extends (deepest base = layer 0).
 // `chain` holds the canonical paths being read, to find cycles.
-bool ReadLayers(const std::string& path, const LoadOptions& options,
-                const SourceLocation* referenced_at, std::vector<std::string>* chain,
-                std::vector<std::string>* shown_chain, std::size_t* total,
+bool ReadLayers(const std::string& path, const LoadOptions& options, const NamedAt* named_at,
+                std::vector<std::string>* chain, std::vector<std::string>* shown_chain, std::size_t* total,
                 std::vector<PolicySource>* out, std::vector<Issue>* issues, int* layer) {
   std::vector<PolicySource> mine;
-  if (!ReadPath(path, options, total, &mine, issues, referenced_at)) return false;
+  if (!ReadPath(path, options, total, &mine, issues, named_at)) return false;
   std::optional<Extends> extends = FindExtends(mine, 0, options);
   if (extends) {
     std::string base = BasePath(extends->file, extends->value);
@@ -203,8 +211,8 @@ bool ReadLayers(const std::string& path, const LoadOptions& options,
     }
     chain->push_back(key);
     shown_chain->push_back(base);
-    if (!ReadLayers(base, options, &extends->location, chain, shown_chain, total, out, issues,
-                    layer)) {
+    const NamedAt base_at{extends->location, "policy.extends", "the base policy"};
+    if (!ReadLayers(base, options, &base_at, chain, shown_chain, total, out, issues, layer)) {
       return false;
     }
     ++*layer;
@@ -216,21 +224,119 @@ bool ReadLayers(const std::string& path, const LoadOptions& options,
   return true;
 }
 
-LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options) {
-  LoadResult result;
-  std::vector<PolicySource> sources;
-  std::size_t total = 0;
-  std::vector<std::string> chain, shown_chain;
+std::string CanonicalKey(const std::string& path) {
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-  chain.push_back(ec ? path : canonical.generic_string());
-  shown_chain.push_back(path);
+  return ec ? path : canonical.generic_string();
+}
+
+// Reads the policy at `path` with every base it extends, and builds it.
+// nullopt when its files cannot be read (the issues say why).
+std::optional<internal::BuildResult> ReadAndBuild(const std::string& path, const LoadOptions& options,
+                                                  const NamedAt* named_at, internal::PlatformsUse platforms,
+                                                  std::size_t* total, std::vector<Issue>* issues) {
+  std::vector<PolicySource> sources;
+  std::vector<std::string> chain{CanonicalKey(path)}, shown_chain{path};
   int layer = 0;
-  if (!ReadLayers(path, options, nullptr, &chain, &shown_chain, &total, &sources,
-                  &result.issues, &layer)) {
-    return result;
+  if (!ReadLayers(path, options, named_at, &chain, &shown_chain, total, &sources, issues, &layer)) {
+    return std::nullopt;
   }
-  return Build(sources, options);
+  return internal::BuildPolicy(sources, options, platforms);
+}
+
+// Issues found twice (an overlay that extends the policy naming it reads
+// the same files again) are reported once, where first found.
+void AppendNew(std::vector<Issue> more, std::vector<Issue>* issues) {
+  for (Issue& issue : more) {
+    bool seen = false;
+    for (const Issue& have : *issues) {
+      seen = seen || (have.severity == issue.severity && have.code == issue.code && have.message == issue.message &&
+                      have.location.file == issue.location.file && have.location.line == issue.location.line &&
+                      have.location.column == issue.location.column);
+    }
+    if (!seen) issues->push_back(std::move(issue));
+  }
+}
+
+// The platform overlays a policy's `platforms` names, each loaded like a
+// policy of its own (its bases, its checks, the same limits and byte
+// budget) and checked to read cases as `root` does. One that fails is left
+// out, with issues, and `ok` set to false.
+std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, const internal::PolicyModel* root,
+                                          const LoadOptions& options, std::size_t* total,
+                                          std::vector<Issue>* issues, bool* ok) {
+  std::vector<PlatformOverlay> overlays;
+  std::vector<std::pair<std::string, std::shared_ptr<const Policy>>> loaded;  // by canonical path
+  for (const internal::PlatformEntry& entry : decl.overlays) {
+    const std::string key = CanonicalKey(entry.path);
+    std::shared_ptr<const Policy> policy;
+    auto cached = std::find_if(loaded.begin(), loaded.end(), [&](const auto& p) { return p.first == key; });
+    if (cached != loaded.end()) {
+      policy = cached->second;
+    } else {
+      const NamedAt at{entry.location, "policy.platforms", "the platform overlay"};
+      std::optional<internal::BuildResult> built =
+          ReadAndBuild(entry.path, options, &at, internal::PlatformsUse::kOverlay, total, issues);
+      if (built) {
+        AppendNew(std::move(built->issues), issues);
+        if (built->model) {
+          policy = std::make_shared<const Policy>(std::make_unique<internal::PolicyImpl>(std::move(*built->model)));
+        }
+      }
+      loaded.emplace_back(key, policy);
+    }
+    if (policy == nullptr) {
+      *ok = false;
+      continue;
+    }
+    if (root != nullptr) {
+      std::string difference = internal::FactSchemaDifference(*root, policy->impl().model());
+      if (!difference.empty()) {
+        issues->push_back(Issue{Severity::kError, "policy.platforms",
+                                "the platform overlay '" + entry.path + "' for " + entry.platform +
+                                    " must read cases as this policy does (one case is read once, then decided "
+                                    "by it), but " + difference,
+                                entry.location});
+        *ok = false;
+        continue;
+      }
+    }
+    overlays.push_back(PlatformOverlay{entry.platform, entry.path, std::move(policy)});
+  }
+  return overlays;
+}
+
+LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options) {
+  LoadResult result;
+  std::size_t total = 0;
+  std::optional<internal::BuildResult> built =
+      ReadAndBuild(path, options, nullptr, internal::PlatformsUse::kRead, &total, &result.issues);
+  if (!built) return result;
+  AppendNew(std::move(built->issues), &result.issues);
+  bool ok = built->model.has_value();
+  std::vector<PlatformOverlay> overlays;
+  if (built->platforms) {
+    // Also when this policy has errors, so that every problem shows at once.
+    overlays = LoadOverlays(*built->platforms, built->model ? &*built->model : nullptr, options, &total,
+                            &result.issues, &ok);
+  }
+  if (!ok) return result;
+  internal::PolicyModel model = std::move(*built->model);
+  if (!overlays.empty()) {
+    std::vector<std::pair<std::string, std::string>> digests;
+    for (const PlatformOverlay& o : overlays) digests.emplace_back(o.platform, o.policy->digest());
+    model.digest = internal::PlatformsDigest(model.digest, digests);
+    if (model.digest.empty()) {
+      result.issues.push_back(ReadIssue(path, "could not compute the policy digest (OpenSSL failed)"));
+      return result;
+    }
+  }
+  auto impl = std::make_unique<internal::PolicyImpl>(std::move(model));
+  if (built->platforms) {
+    impl->SetPlatformOverlays(built->platforms->fact_slot, built->platforms->platforms, std::move(overlays));
+  }
+  result.policy = std::make_shared<const Policy>(std::move(impl));
+  return result;
 }
 
 }  // namespace

@@ -196,14 +196,16 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
 }
 
 // The 'policy' section of an overlay over its base's: the overlay's keys
-// win; name, version, description and extends are the overlay's alone.
+// win; name, version, description, extends and platforms are the overlay's
+// alone (a base's platform overlays are not the overlay's: a platform
+// overlay of rules/ that extends rules/ does not load them again).
 YamlNode OverlayHeader(const YamlNode& base, const YamlNode& overlay) {
   if (!base.IsMap() || !overlay.IsMap()) return overlay;
   YamlNode merged = overlay;
   for (const auto& [key, value] : base.entries) {
     if (!key.IsScalar()) continue;
     const std::string& k = key.value;
-    if (k == "name" || k == "version" || k == "description" || k == "extends") continue;
+    if (k == "name" || k == "version" || k == "description" || k == "extends" || k == "platforms") continue;
     if (overlay.Find(k) == nullptr) merged.entries.emplace_back(key, value);
   }
   return merged;
@@ -232,7 +234,8 @@ void CheckRequiredFields(const Sections& sections, BuildContext& ctx, const Poli
 
 }  // namespace
 
-BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options) {
+BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options,
+                        PlatformsUse platforms) {
   BuildContext ctx(options);
   BuildResult result;
   YamlReadOptions read_options;
@@ -393,7 +396,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
               SourceLocation{files.front().name, 1, 1});
     model.locales = DefaultLocales();
   } else {
-    BuildHeader(*sections.policy.front(), ctx, &model);
+    BuildHeader(*sections.policy.front(), ctx, &model, platforms);
   }
   BuildStages(sections.stages, ctx, &model);
   BuildInvariants(sections.invariants, ctx, &model);
@@ -424,6 +427,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
 
   bool failed = ctx.has_errors();
   result.issues = ctx.TakeIssues();
+  result.platforms = model.platforms;
   if (!failed) {
     for (const Issue& issue : result.issues) model.warnings.push_back(issue);
     result.model = std::move(model);

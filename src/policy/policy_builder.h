@@ -12,6 +12,7 @@
 
 #include "aftersales/issue.h"
 #include "aftersales/options.h"
+#include "policy/header_builder.h"
 #include "policy/policy_model.h"
 
 namespace aftersales::internal {
@@ -29,9 +30,16 @@ struct PolicySource {
 struct BuildResult {
   std::optional<PolicyModel> model;  // nullopt when any error
   std::vector<Issue> issues;
+  // The header's `platforms` as far as it checked out, also when the policy
+  // has errors elsewhere (so that the loader can report the overlays' own
+  // problems at the same time). Only with PlatformsUse::kRead.
+  std::optional<PlatformsDecl> platforms;
 };
 
-BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options);
+// `platforms` says what a `platforms` block in the header of the top layer
+// (the policy itself, not a base it extends) means; a base's is ignored.
+BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options,
+                        PlatformsUse platforms = PlatformsUse::kRead);
 
 // The vocabulary schema compiled in from rules/schema.yaml.
 std::string_view DefaultSchemaYaml();

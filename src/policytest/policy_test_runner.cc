@@ -1,7 +1,10 @@
 // Runs policy test files (see include/aftersales/policy_tests.h). Test files
 // are read with the policy's YAML reader, each test's case is merged over
 // the file's base and handed to the policy as JSON, and the decision is
-// compared field by field with what the test expects.
+// compared field by field with what the test expects. A rule is "reached"
+// by its id and place, so that a platform overlay's replacement of a rule
+// needs tests of its own, while the base rules an overlay keeps count
+// whichever policy's tests reach them.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -170,9 +173,35 @@ bool Matches(const YamlNode& want, const FieldValue& got) {
   }
 }
 
+// A rule as the reached check knows it: its id and its place (the same rule
+// of a base, seen through the policy and through an overlay, is one).
+std::string RuleKey(const internal::Rule& rule) {
+  return rule.id + '\n' + fs::path(rule.location.file).lexically_normal().generic_string() + '\n' +
+         std::to_string(rule.location.line) + ':' + std::to_string(rule.location.column);
+}
+
+// The rules that fired in any test, by RuleKey.
+class Reached {
+ public:
+  void Add(const internal::PolicyModel& model, const std::vector<std::string>& ids) {
+    for (const std::string& id : ids) {
+      for (const internal::Stage& stage : model.stages) {
+        for (const internal::Rule& rule : stage.rules) {
+          if (rule.id == id) keys_.insert(RuleKey(rule));
+        }
+      }
+    }
+  }
+  bool Has(const internal::Rule& rule) const { return keys_.count(RuleKey(rule)) > 0; }
+
+ private:
+  std::set<std::string> keys_;
+};
+
 class Runner {
  public:
-  Runner(const Policy& policy, PolicyTestReport* report) : policy_(policy), report_(report) {}
+  Runner(const Policy& policy, PolicyTestReport* report, PolicyTestSuite* suite, Reached* reached)
+      : policy_(policy), report_(report), suite_(suite), reached_(reached) {}
 
   void RunFile(const std::string& path, const LoadOptions& options) {
     std::ifstream in(path, std::ios::binary);
@@ -258,16 +287,21 @@ class Runner {
     int failures_before = static_cast<int>(report_->failures.size());
     if (!facts.ok()) {
       Fail(test, name, "case", "a valid case", facts.status().message(), nullptr);
-      ++report_->failed;
+      ++suite_->failed;
       return;
     }
     Decision d = policy_.Decide(*facts);
-    for (const std::string& id : d.matched_rules) reached_.insert(id);
+    // The rules that fired are those of the policy that decided: with
+    // platform overlays, the overlay of the case's platform.
+    const internal::FactsData* data = internal::PolicyImpl::DataOf(*facts);
+    if (data != nullptr && policy_.impl().Accepts(data)) {
+      reached_->Add(policy_.impl().Route(*data).model(), d.matched_rules);
+    }
     CheckExpectations(test, name, *expect, d);
     if (static_cast<int>(report_->failures.size()) == failures_before) {
-      ++report_->passed;
+      ++suite_->passed;
     } else {
-      ++report_->failed;
+      ++suite_->failed;
     }
   }
 
@@ -321,6 +355,20 @@ class Runner {
       }
       return;
     }
+    if (path == "script_not_contains") {
+      std::vector<std::string> needles;
+      if (want.IsSequence()) {
+        for (const YamlNode& i : want.items) needles.push_back(i.value);
+      } else {
+        needles.push_back(want.value);
+      }
+      for (const std::string& n : needles) {
+        if (!n.empty() && d.script_text.find(n) != std::string::npos) {
+          Fail(test, name, path, "text without '" + n + "'", d.script_text, &d);
+        }
+      }
+      return;
+    }
     if (path == "script_locale") {
       if (d.script_locale != want.value) Fail(test, name, path, want.value, d.script_locale, &d);
       return;
@@ -350,13 +398,47 @@ class Runner {
     if (!Matches(want, *got)) Fail(test, name, path, ShowExpected(want), Show(*got), &d);
   }
 
- public:
-  std::set<std::string> reached_;
-
  private:
   const Policy& policy_;
   PolicyTestReport* report_;
+  PolicyTestSuite* suite_;
+  Reached* reached_;
 };
+
+// The test files at `tests_path`: the *.yaml/*.yml files of a folder, in
+// name order, or one file.
+std::vector<std::string> TestFiles(const std::string& tests_path, PolicyTestReport* report) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(tests_path, ec)) {
+    for (const auto& entry : fs::directory_iterator(tests_path, ec)) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      report->issues.push_back(MakeIssue({tests_path, 0, 0}, "test.none", "no test files (*.yaml) here"));
+    }
+  } else if (fs::is_regular_file(tests_path, ec)) {
+    files.push_back(tests_path);
+  } else {
+    report->issues.push_back(MakeIssue({tests_path, 0, 0}, "test.io", "no such test file or folder"));
+  }
+  return files;
+}
+
+void RunSuite(const Policy& policy, const std::string& platform, const std::string& tests_path,
+              const LoadOptions& options, Reached* reached, PolicyTestReport* report) {
+  PolicyTestSuite suite;
+  suite.policy = policy.name();
+  suite.platform = platform;
+  suite.tests_path = tests_path;
+  Runner runner(policy, report, &suite, reached);
+  for (const std::string& f : TestFiles(tests_path, report)) runner.RunFile(f, options);
+  report->passed += suite.passed;
+  report->failed += suite.failed;
+  report->suites.push_back(std::move(suite));
+}
 
 }  // namespace
 
@@ -372,29 +454,31 @@ PolicyTestReport RunPolicyTests(const Policy& policy, const std::string& tests_p
                                 const LoadOptions& options) {
   PolicyTestReport report;
   try {
-    std::vector<std::string> files;
-    std::error_code ec;
-    if (fs::is_directory(tests_path, ec)) {
-      for (const auto& entry : fs::directory_iterator(tests_path, ec)) {
-        const std::string ext = entry.path().extension().string();
-        if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) {
-          files.push_back(entry.path().string());
-        }
+    Reached reached;
+    RunSuite(policy, "", tests_path, options, &reached, &report);
+    std::vector<const internal::PolicyModel*> models{&policy.impl().model()};
+    for (const PlatformOverlay& overlay : policy.platform_overlays()) {
+      models.push_back(&overlay.policy->impl().model());
+      std::error_code ec;
+      const fs::path path(overlay.path);
+      const std::string tests = ((fs::is_directory(path, ec) ? path : path.parent_path()) / "tests").generic_string();
+      if (!fs::exists(tests, ec)) {
+        Issue none = MakeIssue({tests, 0, 0}, "test.none",
+                               "the platform overlay for " + overlay.platform + " has no tests folder");
+        none.severity = Severity::kWarning;
+        report.issues.push_back(std::move(none));
+        continue;
       }
-      std::sort(files.begin(), files.end());
-      if (files.empty()) {
-        report.issues.push_back(MakeIssue({tests_path, 0, 0}, "test.none", "no test files (*.yaml) here"));
-      }
-    } else if (fs::is_regular_file(tests_path, ec)) {
-      files.push_back(tests_path);
-    } else {
-      report.issues.push_back(MakeIssue({tests_path, 0, 0}, "test.io", "no such test file or folder"));
+      RunSuite(*overlay.policy, overlay.platform, tests, options, &reached, &report);
     }
-    Runner runner(policy, &report);
-    for (const std::string& f : files) runner.RunFile(f, options);
-    for (const internal::Stage& stage : policy.impl().model().stages) {
-      for (const internal::Rule& rule : stage.rules) {
-        if (!runner.reached_.count(rule.id)) report.unreached.push_back({rule.id, rule.location});
+    std::set<std::string> listed;
+    for (const internal::PolicyModel* model : models) {
+      for (const internal::Stage& stage : model->stages) {
+        for (const internal::Rule& rule : stage.rules) {
+          if (!reached.Has(rule) && listed.insert(RuleKey(rule)).second) {
+            report.unreached.push_back({rule.id, rule.location});
+          }
+        }
       }
     }
   } catch (const std::exception& e) {
