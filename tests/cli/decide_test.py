@@ -36,7 +36,8 @@ def check_decision(name, d, case):
     expect(f"{name} resolution", d.get("resolution") in RESOLUTIONS, d.get("resolution"))
     expect(f"{name} options include resolution", d.get("resolution") in d.get("options", []), d.get("options"))
     f = d.get("freight", {})
-    expect(f"{name} freight keys", list(f.keys()) == ["payer", "merchant_cents", "customer_cents", "insurance_cents"],
+    expect(f"{name} freight keys", list(f.keys()) == ["payer", "merchant_cents", "customer_cents", "insurance_cents",
+                                                  "to_be_quoted"],
            f)
     parts = f.get("merchant_cents", 0) + f.get("customer_cents", 0) + f.get("insurance_cents", 0)
     if f.get("payer") == "none":
@@ -108,7 +109,8 @@ def main():
                              "examples/cases/no_reason_exchange_odd_cent.json"])
     d = json.loads(out)
     expect("odd fen to the merchant", d["freight"] == {"payer": "split", "merchant_cents": 763,
-                                                       "customer_cents": 762, "insurance_cents": 0}, d["freight"])
+                                                       "customer_cents": 762, "insurance_cents": 0,
+                                                       "to_be_quoted": False}, d["freight"])
 
     code, out, err = run(b, ["decide", "--policy", "rules", "--case", "examples/cases/quality_defect_day3.json",
                              "--explain"])
