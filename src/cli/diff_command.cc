@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -41,8 +42,11 @@ std::optional<std::string> Capture(const std::string& command) {
   return out;
 }
 
-// The policy at `path` as it was at git revision `rev`: its YAML files read
-// with `git show`, loaded from memory.
+// The policy at `path` as it was at git revision `rev`. Its files, and
+// every other policy file under the same top folder of the repository (so
+// that platform overlays and bases inside it are found), are read with `git
+// show` into a temporary folder and loaded from there; issues name them as
+// `git:REV:path`.
 LoadResult LoadFromGit(const std::string& path, const std::string& rev) {
   LoadResult failed;
   auto fail = [&](std::string message) {
@@ -65,27 +69,62 @@ LoadResult LoadFromGit(const std::string& path, const std::string& rev) {
     return s;
   };
   std::string root = trim(*top), rel_dir = trim(*prefix);
-  std::vector<std::string> names;
-  if (is_dir) {
-    auto listing = Capture("git -C " + ShellQuote(root) + " ls-tree --name-only " + ShellQuote(rev) + " -- " +
-                           ShellQuote(rel_dir.empty() ? "." : rel_dir));
-    if (!listing) return fail("cannot list " + path + " at " + rev);
-    std::string line;
-    std::istringstream in(*listing);
-    while (std::getline(in, line)) {
-      if (line.size() > 5 && (line.ends_with(".yaml") || line.ends_with(".yml"))) names.push_back(line);
-    }
-  } else {
-    names.push_back(rel_dir + fs::path(path).filename().string());
+  if (!Capture("git -C " + ShellQuote(root) + " rev-parse --verify --quiet " + ShellQuote(rev + "^{commit}"))) {
+    return fail("cannot read " + path + " at " + rev + ": no such revision");
   }
+  // The top folder of the policy in the repository ("rules/" for rules/ and
+  // for rules/platforms/jd), or the whole tree for a policy at its root.
+  std::string scope = rel_dir.substr(0, rel_dir.find('/') == std::string::npos ? 0 : rel_dir.find('/') + 1);
+  auto listing = Capture("git -C " + ShellQuote(root) + " ls-tree -r " + ShellQuote(rev) + " -- " +
+                         ShellQuote(scope.empty() ? "." : scope));
+  if (!listing) return fail("cannot list " + path + " at " + rev);
+  std::vector<std::string> names;
+  std::string line;
+  std::istringstream in(*listing);
+  while (std::getline(in, line)) {
+    // "<mode> <type> <object>\t<path>"; links (mode 120000) are left out.
+    std::size_t tab = line.find('\t');
+    if (tab == std::string::npos || line.rfind("120000", 0) == 0) continue;
+    std::string name = line.substr(tab + 1);
+    if (name.ends_with(".yaml") || name.ends_with(".yml")) names.push_back(name);
+  }
+  const std::string wanted = is_dir ? rel_dir : rel_dir + fs::path(path).filename().string();
   if (names.empty()) return fail("no policy files under " + path + " at " + rev);
-  std::vector<std::pair<std::string, std::string>> files;
+
+  std::string tmp_template = (fs::temp_directory_path() / "aftersales-git-XXXXXX").string();
+  if (::mkdtemp(tmp_template.data()) == nullptr) return fail("cannot make a temporary folder");
+  const fs::path tmp(tmp_template);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{tmp};
   for (const std::string& name : names) {
     auto text = Capture("git -C " + ShellQuote(root) + " show " + ShellQuote(rev + ":" + name));
     if (!text) return fail("cannot read " + name + " at " + rev);
-    files.emplace_back("git:" + rev + ":" + name, std::move(*text));
+    fs::path file = tmp / name;
+    fs::create_directories(file.parent_path(), ec);
+    std::ofstream out(file, std::ios::binary);
+    out << *text;
+    if (!out) return fail("cannot write a temporary copy of " + name);
   }
-  return LoadPolicyFromStrings(files);
+  std::string loaded_path = (tmp / wanted).generic_string();
+  while (loaded_path.size() > 1 && loaded_path.back() == '/') loaded_path.pop_back();
+  LoadResult result = LoadPolicy(loaded_path);
+  // Places and messages name the files as git does.
+  const std::string from = tmp.generic_string() + "/", to = "git:" + rev + ":";
+  auto rename = [&](std::string* s) {
+    for (std::size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size())) {
+      s->replace(at, from.size(), to);
+    }
+  };
+  for (Issue& issue : result.issues) {
+    rename(&issue.location.file);
+    rename(&issue.message);
+  }
+  return result;
 }
 
 bool WriteFile(const std::string& path, const std::string& text) {

@@ -55,11 +55,11 @@ def main():
 
         # The candidate: a quality return within 7 days refunds 1.00 less.
         new = os.path.join(tmp, "new")
-        shutil.copytree("rules", new, ignore=shutil.ignore_patterns("tests", "platforms"))
+        shutil.copytree("rules", new, ignore=shutil.ignore_patterns("tests"))
         policy_file = os.path.join(new, "policy.yaml")
         with open(policy_file, encoding="utf-8") as f:
             text = f.read()
-        m = re.search(r"(- id: quality_7d_return\n(?:.*\n)*?\s+refund_cents: )(item\.paid_cents)", text)
+        m = re.search(r"(- id: quality_7d_return_repairable\n(?:.*\n)*?\s+refund_cents: >-\n\s+)(item\.paid_cents)", text)
         expect("found the rule to change", m is not None)
         if m:
             text = text[:m.start(2)] + "item.paid_cents - 100" + text[m.end(2):]
@@ -78,7 +78,7 @@ def main():
         expect("freight unchanged", s["money"]["merchant_freight_cents"]["difference"] == 0, s["money"])
         expect("no resolution change", s["resolution_transitions"] == [], s["resolution_transitions"])
         hits = {r["rule"]: (r["baseline"], r["candidate"]) for r in s["rules"]}
-        expect("rule hits", hits.get("quality_7d_return") == (30, 30) and hits.get("no_reason_exchange") == (20, 20),
+        expect("rule hits", hits.get("quality_7d_return_repairable") == (30, 30) and hits.get("no_reason_exchange") == (20, 20),
                hits)
         expect("top cases", len(s["most_changed"]) > 0 and s["most_changed"][0]["case_id"].startswith("Q-") and
                s["most_changed"][0]["baseline"]["refund_cents"] == 29900 and
@@ -97,7 +97,7 @@ def main():
 
         # git:REV: commit the original, change it, compare with the commit.
         repo = os.path.join(tmp, "repo")
-        shutil.copytree("rules", os.path.join(repo, "rules"), ignore=shutil.ignore_patterns("tests", "platforms"))
+        shutil.copytree("rules", os.path.join(repo, "rules"), ignore=shutil.ignore_patterns("tests"))
         env_git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
         run(["git", "init", "-q"], cwd=repo)
         run(env_git + ["add", "-A"], cwd=repo)

@@ -32,7 +32,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="aftersales-render-")
     try:
         new = os.path.join(tmp, "new")
-        shutil.copytree("rules", new, ignore=shutil.ignore_patterns("tests", "platforms"))
+        shutil.copytree("rules", new, ignore=shutil.ignore_patterns("tests"))
         path = os.path.join(new, "policy.yaml")
         text = open(path, encoding="utf-8").read()
         text = re.sub(r"(- id: quality_7d_return\n(?:.*\n)*?\s+refund_cents: )item\.paid_cents",
