@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(a_full_decision_prints_exactly_the_vocabulary_shape) {
   const std::string want =
       R"({"case_id":"C-9","resolution":"return_refund","options":["return_refund","exchange"],)"
       R"("refund_cents":29900,)"
-      R"("freight":{"payer":"split","merchant_cents":763,"customer_cents":762,"insurance_cents":0},)"
+      R"("freight":{"payer":"split","merchant_cents":763,"customer_cents":762,"insurance_cents":0,"to_be_quoted":false},)"
       R"("evidence_required":["photo","video"],"priority":"P1",)"
       R"("escalation":{"to":"supervisor","reply_within_minutes":30},"deadlines":{"first_reply_seconds":15},)"
       R"("script":{"locale":"en","text":"Refund 299.00 for kettle.\n\nA supervisor will call you within 30 minutes."},)"
@@ -201,6 +201,7 @@ BOOST_AUTO_TEST_CASE(the_text_form_is_what_an_agent_reads) {
       "  freight.merchant_cents           7.63\n"
       "  freight.customer_cents           7.62\n"
       "  freight.insurance_cents          0.00\n"
+      "  freight.to_be_quoted             false\n"
       "  evidence_required                photo, video\n"
       "  priority                         P1\n"
       "  escalation.to                    supervisor\n"
