@@ -77,7 +77,7 @@ def main():
         code, out, err = run([sys.executable, os.path.join(root, "examples/embed/decide_cases.py"),
                               os.path.join(libdir, "libaftersales.so"), policy] + cases)
         expect("python example", code == 0 and "C-20261120-0001 return_refund refund 29900" in out and
-               "We can take the item back" in out, f"{code} {out[:500]} {err[:500]}")
+               "7-day no-reason return" in out, f"{code} {out[:500]} {err[:500]}")
 
         # add_subdirectory consumer, built from source
         sub = os.path.join(tmp, "subdir")
