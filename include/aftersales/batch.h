@@ -1,9 +1,17 @@
-// Batch decisions: JSON Lines in, one decision per line out, in input order,
-// on all cores, with memory bounded however long the input is (it is read
-// and written in chunks, with a fixed number of chunks in flight).
+// Batch decisions: JSON Lines in, one line out per line in, in input order,
+// on all cores, with memory bounded however long the input or any line of
+// it is: it is read in chunks of at most `lines_per_chunk` lines and
+// `bytes_per_chunk` bytes, with at most 2 chunks per thread (and one more)
+// in flight, and a line longer than the policy's Limits::max_case_bytes is
+// skipped over without being kept.
 //
 // A line that cannot be read or decided yields an error object for that
-// line (`{"line": 7, "error": "..."}`) and the other lines go on.
+// line, with its number and, when the case gives one, its id:
+// `{"line": 7, "case_id": "C-1", "error": "cases.jsonl:7: ..."}` for a line
+// that cannot be read (also a blank line, and a line over max_case_bytes),
+// the decision's JSON with `"line"` in front (`{"line": 7, "case_id": ...,
+// "errors": [...]}`) for a case that cannot be decided. The other lines go
+// on. A UTF-8 byte-order mark before the first line is skipped.
 #ifndef AFTERSALES_BATCH_H_
 #define AFTERSALES_BATCH_H_
 
@@ -25,7 +33,9 @@ struct BatchProgress {
 
 struct BatchOptions {
   int threads = 0;                   // deciding threads; 0 = one per core
-  std::size_t lines_per_chunk = 512; // lines handed to a thread at once
+  std::size_t lines_per_chunk = 512; // lines handed to a thread at once, at most
+  std::size_t bytes_per_chunk = 1u << 20;  // bytes of input handed to a thread at once, at most
+                                           // (a chunk holds one line at least)
   bool explain = false;              // add the trace to each decision
   bool text = false;                 // DecisionToText instead of JSON
   std::string source_name;           // prefixes error messages ("cases.jsonl")
@@ -34,9 +44,9 @@ struct BatchOptions {
 };
 
 struct BatchStats {
-  std::int64_t lines = 0;     // non-blank input lines
+  std::int64_t lines = 0;     // input lines, blank ones too
   std::int64_t decided = 0;   // lines that gave a decision
-  std::int64_t failed = 0;    // lines that gave an error object
+  std::int64_t failed = 0;    // lines that gave an error object (blank and too long ones too)
   bool stopped = false;       // `write` returned false (e.g. a closed pipe)
   bool read_error = false;    // the input stream failed
 };

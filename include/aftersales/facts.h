@@ -52,8 +52,10 @@ class AFTERSALES_EXPORT Facts {
 };
 
 // Builds one case in code. Each setter checks the name and the type against
-// the policy's schema at once and returns InvalidArgument naming the field
-// when either is wrong; the builder stays usable. Not thread-safe.
+// the policy's schema at once, as the readers do (money below zero unless
+// declared `signed: true`, a timezone fact not shaped like a zone name),
+// and returns InvalidArgument naming the field when either is wrong; the
+// builder stays usable. Not thread-safe.
 class AFTERSALES_EXPORT FactsBuilder {
  public:
   FactsBuilder(FactsBuilder&&) noexcept;

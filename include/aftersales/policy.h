@@ -65,8 +65,11 @@ class AFTERSALES_EXPORT Policy {
   const std::vector<Issue>& warnings() const;
 
   // Reads one case. Undeclared fields are ignored; a declared field with the
-  // wrong type, an enum value the schema lacks, or a timestamp that is not
-  // RFC 3339 gives InvalidArgument naming the field. The locale fact
+  // wrong type, an enum value the schema lacks, a timestamp that is not
+  // RFC 3339, a money fact below zero (unless declared `signed: true`) or a
+  // timezone fact that is not shaped like a zone name (at most 64 bytes)
+  // gives InvalidArgument naming the field. A UTF-8 byte-order mark before
+  // a JSON case is skipped. The locale fact
   // (case.locale) takes any text and holds the locale negotiated from it
   // (`en-US` is `en`, `zh-HK` is `zh-TW`, unknown is the fallback locale).
   // `source_name` prefixes error messages (a file name); may be empty.

@@ -297,7 +297,7 @@ namespace {
 // file system. cctz would otherwise open any path it is given ("file:/dev/stdin",
 // "Asia/./Shanghai" and endless spellings of one file), from a case fact.
 bool IsZoneName(std::string_view name) {
-  if (name.empty() || name.size() >= 128) return false;
+  if (name.empty() || name.size() > kMaxTimeZoneNameBytes) return false;
   bool start = true;
   for (char c : name) {
     if (c == '/') {
@@ -313,6 +313,13 @@ bool IsZoneName(std::string_view name) {
   return !start;
 }
 
+// "+08:00" for "+08:00" and "02:00" (read as +02:00); false for anything else.
+bool ZoneOffset(std::string_view name, int* offset) {
+  if (name == "z") return false;
+  if (name.size() == 5 && name[2] == ':') return ParseOffset("+" + std::string(name), offset);
+  return ParseOffset(name, offset);
+}
+
 // Whether the tz database has a file for `name`, without loading it: cctz
 // remembers every name it is asked for, found or not, for good.
 bool ZoneFileExists(const std::string& name) {
@@ -324,12 +331,24 @@ bool ZoneFileExists(const std::string& name) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// Bytes of unknown names the cache remembers (names are at most 64 bytes,
+// so at least a thousand of them); past it, unknown names are looked up
+// again each time, which costs one stat() and no memory.
+constexpr std::size_t kUnknownZoneCacheBytes = 64u << 10;
+
 }  // namespace
 
+bool IsTimeZoneName(std::string_view name) {
+  int offset = 0;
+  return name == "UTC" || name == "Z" || ZoneOffset(name, &offset) || IsZoneName(name);
+}
+
 const TimeZone* FindTimeZone(std::string_view name) {
+  // Refused before any lookup, and never remembered.
+  if (!IsTimeZoneName(name)) return nullptr;
   static std::mutex mu;
   static auto* cache = new std::unordered_map<std::string, std::unique_ptr<TimeZone>>();
-  static std::size_t unknown_cached = 0;
+  static std::size_t unknown_bytes = 0;
   std::lock_guard<std::mutex> lock(mu);
   std::string key(name);
   auto it = cache->find(key);
@@ -337,22 +356,20 @@ const TimeZone* FindTimeZone(std::string_view name) {
   cctz::time_zone tz;
   int offset = 0;
   bool ok = false;
-  std::string signed_name = key;
-  if (name.size() == 5 && name[2] == ':') signed_name = "+" + key;  // "02:00" is +02:00
-  if (ParseOffset(signed_name, &offset) && name != "z") {
+  if (ZoneOffset(name, &offset)) {
     tz = cctz::fixed_time_zone(cctz::seconds(offset));
     ok = true;
   } else if (name == "UTC" || name == "Z") {
     tz = cctz::utc_time_zone();
     ok = true;
-  } else if (IsZoneName(name) && ZoneFileExists(key)) {
+  } else if (ZoneFileExists(key)) {
     ok = cctz::load_time_zone(key, &tz);
   }
   if (!ok) {
-    // Unknown names are remembered up to a bound, so hostile cases naming
-    // a new one each cannot grow the cache, nor crowd out real zones.
-    if (unknown_cached < 10000) {
-      ++unknown_cached;
+    // Unknown names are remembered up to a bound in bytes, so hostile cases
+    // naming a new one each cannot grow the cache, nor crowd out real zones.
+    if (unknown_bytes + key.size() <= kUnknownZoneCacheBytes) {
+      unknown_bytes += key.size();
       cache->emplace(key, nullptr);
     }
     return nullptr;

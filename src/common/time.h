@@ -58,8 +58,21 @@ struct CivilTime {
 };
 
 class TimeZone;  // opaque, owned by the cache, valid for the process's life
+
+// The longest zone name a case may give (the tz database's longest is 32
+// bytes: "America/Argentina/ComodRivadavia").
+inline constexpr std::size_t kMaxTimeZoneNameBytes = 64;
+// Whether `name` is shaped like a zone name, without looking it up: "UTC",
+// "Z", an offset ("+08:00", "-05:30", "02:00"), or an IANA name of at most
+// kMaxTimeZoneNameBytes bytes whose '/'-separated parts start with a letter
+// and hold only letters, digits, '_', '-' and '+'. Anything else is refused
+// before it reaches the cache or the file system.
+bool IsTimeZoneName(std::string_view name);
 // Looks a zone up ("Asia/Shanghai", "UTC", "+08:00", "-05:30"). nullptr when
-// unknown. Thread-safe; cached after the first call.
+// unknown or not shaped like a zone name (IsTimeZoneName). Thread-safe;
+// found zones are cached for good (there are only as many as the tz
+// database has files); unknown names are remembered up to 64 KiB of names,
+// then no more, so hostile names cannot grow the process.
 const TimeZone* FindTimeZone(std::string_view name);
 CivilTime ToCivil(Timestamp t, const TimeZone* zone);
 

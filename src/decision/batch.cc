@@ -1,7 +1,9 @@
 // DecideJsonLines: a reader (the calling thread) cuts the input into chunks
 // of lines, worker threads decide whole chunks, and the writer hands the
-// chunks' output back in input order. At most 2 chunks per worker are in
-// flight, so memory stays flat whatever the input's length.
+// chunks' output back in input order. Chunks are bounded in lines and in
+// bytes, lines in bytes (a longer line is skipped over through a fixed
+// buffer, never kept), and at most 2 chunks per worker are in flight, so
+// memory stays flat whatever the input's length or shape.
 #include "aftersales/batch.h"
 
 #include <algorithm>
@@ -16,26 +18,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decision/line_reader.h"
 #include "decision/policy_impl.h"
 
 namespace aftersales {
 namespace {
 
+// What one input line is, as the reader found it.
+enum class LineKind : unsigned char { kCase, kBlank, kTooLong };
+
 struct Chunk {
   std::int64_t seq = 0;
-  std::int64_t first_line = 0;  // 1-based line number of lines[0]
   // The lines' text back to back, and where each ends: one buffer per chunk
-  // rather than an allocation per line.
+  // rather than an allocation per line. A line too long to keep holds its
+  // length in decimal instead.
   std::string text;
   std::vector<std::size_t> ends;
   std::vector<std::int64_t> numbers;  // input line number of each line
+  std::vector<LineKind> kinds;
   std::string out;
   std::int64_t decided = 0, failed = 0, bytes = 0;
 };
 
-std::string ErrorObject(std::int64_t line, const std::string& message) {
+std::string ErrorObject(std::int64_t line, const std::string& case_id, const std::string& message) {
   nlohmann::ordered_json j;
   j["line"] = line;
+  if (!case_id.empty()) j["case_id"] = case_id;
   j["error"] = message;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -44,21 +52,39 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
   DecideOptions d_options;
   d_options.explain = options.explain;
   const std::string prefix = options.source_name.empty() ? "line " : options.source_name + ":";
+  const Limits& limits = policy.impl().model().limits;
   c->out.reserve(c->numbers.size() * 1536);
   for (std::size_t i = 0; i < c->numbers.size(); ++i) {
     const std::int64_t n = c->numbers[i];
     const std::size_t begin = i == 0 ? 0 : c->ends[i - 1];
     const std::string_view line(c->text.data() + begin, c->ends[i] - begin);
+    if (c->kinds[i] == LineKind::kBlank) {
+      c->out += ErrorObject(n, "", prefix + std::to_string(n) + ": the line is blank (expected one case, a JSON object)");
+      ++c->failed;
+      continue;
+    }
+    if (c->kinds[i] == LineKind::kTooLong) {
+      c->out += ErrorObject(n, "", prefix + std::to_string(n) + ": the line is " + std::string(line) +
+                                       " bytes; the limit is " + std::to_string(limits.max_case_bytes) +
+                                       " (max_case_bytes)");
+      ++c->failed;
+      continue;
+    }
     Result<Facts> facts = policy.ReadFactsJson(line);
     if (!facts.ok()) {
       // The source name goes on here, not on every line read.
-      c->out += ErrorObject(n, prefix + std::to_string(n) + ": " + facts.status().message());
+      c->out += ErrorObject(n, policy.impl().CaseIdOfJson(line), prefix + std::to_string(n) + ": " + facts.status().message());
       ++c->failed;
       continue;
     }
     if (!options.text) {
-      // JSON written straight from the engine: no Decision built.
+      // JSON written straight from the engine: no Decision built. A case
+      // that could not be decided gets its line number in front.
+      const std::size_t at = c->out.size();
       const bool decided = policy.impl().AppendDecisionJson(*facts, d_options, &c->out);
+      if (!decided && at < c->out.size() && c->out[at] == '{') {
+        c->out.insert(at + 1, "\"line\":" + std::to_string(n) + (c->out.size() > at + 2 && c->out[at + 1] != '}' ? "," : ""));
+      }
       c->out += '\n';
       ++(decided ? c->decided : c->failed);
       continue;
@@ -66,20 +92,13 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
     Decision d = policy.Decide(*facts, d_options);
     if (!d.ok()) {
       ++c->failed;
-      if (options.text) {
-        std::string msg;
-        for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + e.message;
-        c->out += ErrorObject(n, msg);
-        continue;
-      }
-    } else {
-      ++c->decided;
+      std::string msg;
+      for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + e.message;
+      c->out += ErrorObject(n, d.case_id, prefix + std::to_string(n) + ": " + msg);
+      continue;
     }
-    if (options.text) {
-      c->out += DecisionToText(d, options.explain) + "\n\n";
-    } else {
-      c->out += DecisionToJson(d, options.explain) + "\n";
-    }
+    ++c->decided;
+    c->out += DecisionToText(d, options.explain) + "\n\n";
   }
   c->text.clear();
   c->text.shrink_to_fit();
@@ -115,22 +134,35 @@ class Pipeline {
     std::int64_t line_no = 0, seq = 0;
     auto chunk = std::make_unique<Chunk>();
     const std::size_t per_chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
+    const std::size_t chunk_bytes = std::max<std::size_t>(1, options_.bytes_per_chunk);
+    auto reader = std::make_unique<internal::LineReader>(in, policy_.impl().model().limits.max_case_bytes);
+    bool too_long = false;
+    std::uint64_t length = 0;
     while (!Stopped()) {
-      if (!std::getline(in, line)) break;
+      if (!reader->Next(&line, &too_long, &length)) break;
       ++line_no;
-      chunk->bytes += static_cast<std::int64_t>(line.size()) + 1;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (line_no == 1 && !too_long && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark
+      chunk->bytes += static_cast<std::int64_t>(length) + 1;
+      LineKind kind = LineKind::kCase;
+      if (too_long) {
+        kind = LineKind::kTooLong;
+        line = std::to_string(length);
+      } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
+        kind = LineKind::kBlank;
+        line.clear();
+      }
       chunk->numbers.push_back(line_no);
+      chunk->kinds.push_back(kind);
       chunk->text += line;
       chunk->ends.push_back(chunk->text.size());
-      if (chunk->numbers.size() >= per_chunk) {
+      if (chunk->numbers.size() >= per_chunk || chunk->text.size() >= chunk_bytes) {
         chunk->seq = seq++;
         Submit(std::move(chunk));
         chunk = std::make_unique<Chunk>();
       }
     }
-    if (in.bad()) stats_.read_error = true;
-    if (!chunk->numbers.empty() || chunk->bytes > 0) {
+    if (reader->bad() || in.bad()) stats_.read_error = true;
+    if (!chunk->numbers.empty()) {
       chunk->seq = seq++;
       Submit(std::move(chunk));
     }
@@ -201,8 +233,11 @@ class Pipeline {
       try {
         DecideChunk(policy_, options_, c.get());
       } catch (const std::exception& e) {
-        c->out = ErrorObject(c->numbers.empty() ? 0 : c->numbers.front(),
-                             std::string("internal error: ") + e.what());
+        // Every line of the chunk still gets its line.
+        c->out.clear();
+        for (std::int64_t n : c->numbers) c->out += ErrorObject(n, "", std::string("internal error: ") + e.what());
+        c->failed = static_cast<std::int64_t>(c->numbers.size());
+        c->decided = 0;
       }
       {
         std::lock_guard<std::mutex> lock(mu_);

@@ -11,6 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "decision/line_reader.h"
+#include "decision/policy_impl.h"
+
 namespace aftersales {
 namespace {
 
@@ -120,12 +123,36 @@ class Differ {
     std::string line;
     std::int64_t n = 0;
     const std::size_t chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
-    while (std::getline(in, line)) {
+    // Lines over either policy's max_case_bytes are not kept (each is
+    // unreadable, named); a chunk is bounded in bytes too, so memory stays
+    // flat whatever the input.
+    const std::size_t max_line = std::max(baseline_.impl().model().limits.max_case_bytes,
+                                          candidate_.impl().model().limits.max_case_bytes);
+    constexpr std::size_t kChunkBytes = 8u << 20;
+    std::size_t chunk_bytes = 0;
+    internal::LineReader reader(in, max_line);
+    bool too_long = false;
+    std::uint64_t length = 0;
+    while (reader.Next(&line, &too_long, &length)) {
       ++n;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark
+      if (!too_long && line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (too_long) {
+        Flush(&lines, &numbers);  // the lines before it first, in order
+        chunk_bytes = 0;
+        ++report_.cases;
+        ++report_.unreadable;
+        Note("line " + std::to_string(n) + ": the line is " + std::to_string(length) + " bytes; the limit is " +
+             std::to_string(max_line) + " (max_case_bytes)");
+        continue;
+      }
+      chunk_bytes += line.size();
       lines.push_back(std::move(line));
       numbers.push_back(n);
-      if (lines.size() >= chunk) Flush(&lines, &numbers);
+      if (lines.size() >= chunk || chunk_bytes >= kChunkBytes) {
+        Flush(&lines, &numbers);
+        chunk_bytes = 0;
+      }
     }
     Flush(&lines, &numbers);
     Finish();

@@ -297,6 +297,7 @@ class JsonFactReader {
     auto e = locale_ != nullptr && decl.slot == locale_->slot() ? ReadLocale(v, &out, &why)
                                                                 : Convert(*decl.type, decl, v, &out, &why, 0);
     if (e) return e;
+    if (why.empty()) why = DeclaredValueProblem(decl, out);
     if (why.empty() && seen_[decl.slot]) {
       // Two values for one fact: which one a system downstream would read
       // is anyone's guess, so neither is taken.
@@ -476,7 +477,8 @@ class DomFactReader {
             return false;
           }
           v = locale_->Read(sv);
-        } else if (!Convert(*schema_.facts[slot].type, field.value, &v, 0, limits_)) {
+        } else if (!Convert(*schema_.facts[slot].type, field.value, &v, 0, limits_) ||
+                   !DeclaredValueProblem(schema_.facts[slot], v).empty()) {
           return false;
         }
         out_->slots[slot] = std::move(v);
@@ -647,9 +649,10 @@ void WalkYaml(const YamlNode& map, const std::string& prefix, const Schema& sche
       if (v.kind == YamlNode::Kind::kNull) continue;
       Value val;
       std::string why;
-      const bool read = locale != nullptr && decl.slot == locale->slot()
-                            ? LocaleFromYaml(*locale, v, limits, &val, &why)
-                            : FromYaml(*decl.type, decl, v, limits, &val, &why, 0);
+      bool read = locale != nullptr && decl.slot == locale->slot()
+                      ? LocaleFromYaml(*locale, v, limits, &val, &why)
+                      : FromYaml(*decl.type, decl, v, limits, &val, &why, 0);
+      if (read && !(why = DeclaredValueProblem(decl, val)).empty()) read = false;
       if (read && (*seen)[decl.slot]) {
         // `order: {id: ..}` and `order.id: ..` in one case: neither is taken.
         errors->push_back(path + " (line " + std::to_string(v.location.line) + ", column " +
@@ -675,6 +678,32 @@ bool LeadingZero(std::string_view s) {
   return s.size() > 1 && s[0] == '0';
 }
 }  // namespace
+
+namespace {
+bool HasNegativeMoney(const Value& v) {
+  if (v.kind() == Value::Kind::kInt) return v.int_value() < 0;
+  if (v.kind() == Value::Kind::kList) {
+    for (const Value& e : v.list_value()) {
+      if (HasNegativeMoney(e)) return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+std::string DeclaredValueProblem(const FieldDecl& decl, const Value& v) {
+  if (decl.money && !decl.signed_money && HasNegativeMoney(v)) {
+    return "money below zero (" +
+           std::string(v.kind() == Value::Kind::kInt ? std::to_string(v.int_value()) : "an item of the list") +
+           "); money facts are never negative unless the policy declares them `signed: true`";
+  }
+  if (decl.zone_name && v.kind() == Value::Kind::kString && !IsTimeZoneName(v.string_value())) {
+    return "'" + Shown(v.string_value()) + "' is not a time zone name (expected an IANA name such as " +
+           "Asia/Shanghai, UTC or an offset such as +08:00, at most " + std::to_string(kMaxTimeZoneNameBytes) +
+           " bytes)";
+  }
+  return "";
+}
 
 bool ConvertText(const FieldDecl& decl, std::string_view text, bool quoted, Value* out, std::string* why) {
   const Type& t = *decl.type;
@@ -772,6 +801,9 @@ FactKeyTree BuildFactKeyTree(const Schema& schema) {
 
 Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyTree& keys, const Limits& limits,
                      const LocaleFact* locale, FactsData* out) {
+  // A byte-order mark, as editors on Windows write before UTF-8 (YAML
+  // allows one too): not part of the case.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (text.size() > limits.max_case_bytes) {
     return Status::ResourceExhausted("case is " + std::to_string(text.size()) + " bytes; the limit is " +
                                      std::to_string(limits.max_case_bytes) + " (max_case_bytes)");
@@ -856,6 +888,48 @@ Status ReadJsonFacts(std::string_view text, const Schema& schema, const FactKeyT
   }
   if (!reader.errors.empty()) return Errors(reader.errors);
   return Status::Ok();
+}
+
+namespace {
+// Depth is bounded by the DOM parser's max_depth.
+std::string FindCaseId(simdjson::dom::object obj, int node, const FactKeyTree& keys, std::uint32_t slot) {
+  for (simdjson::dom::key_value_pair field : obj) {
+    int child = keys.Child(node, field.key);
+    if (child < 0) continue;
+    const FactKeyTree::Node& n = keys.nodes[static_cast<std::size_t>(child)];
+    if (n.slot >= 0) {
+      std::string_view id;
+      if (static_cast<std::uint32_t>(n.slot) == slot && field.value.get_string().get(id) == simdjson::SUCCESS &&
+          !HasNul(id)) {
+        return std::string(id.substr(0, 256));
+      }
+      continue;
+    }
+    simdjson::dom::object inner;
+    if (field.value.get_object().get(inner) != simdjson::SUCCESS) continue;
+    std::string id = FindCaseId(inner, child, keys, slot);
+    if (!id.empty()) return id;
+  }
+  return "";
+}
+}  // namespace
+
+std::string CaseIdOfJson(std::string_view text, const FactKeyTree& keys, std::uint32_t slot, const Limits& limits) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.size() > limits.max_case_bytes) return "";
+  thread_local dom::parser parser;
+  const std::size_t max_depth = static_cast<std::size_t>(std::max(limits.max_case_depth, 1));
+  if (parser.max_depth() != max_depth &&
+      parser.allocate(std::max(parser.capacity(), text.size()), max_depth) != simdjson::SUCCESS) {
+    return "";
+  }
+  simdjson::padded_string padded(text);
+  dom::element root;
+  dom::object obj;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.get_object().get(obj) != simdjson::SUCCESS) {
+    return "";
+  }
+  return FindCaseId(obj, 0, keys, slot);
 }
 
 Status ReadYamlFacts(std::string_view text, const Schema& schema, const Limits& limits, const LocaleFact* locale,

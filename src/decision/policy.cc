@@ -122,6 +122,9 @@ Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Typ
     // The enum's own word, as the readers store it (EnumType::IndexOfStored).
     v = Value::StringRef(e.values[static_cast<std::size_t>(i)]);
   }
+  if (std::string why = internal::DeclaredValueProblem(*d, v); !why.empty()) {
+    return Status::InvalidArgument(std::string(name) + ": " + why);
+  }
   data->slots[d->slot] = std::move(v);
   return Status::Ok();
 }
@@ -132,7 +135,8 @@ Status SetText(FactsData* data, std::string_view name, std::string_view text) {
   if (!d) return st;
   Value v;
   std::string why;
-  if (!internal::ConvertText(*d, text, /*quoted=*/true, &v, &why)) {
+  if (!internal::ConvertText(*d, text, /*quoted=*/true, &v, &why) ||
+      !(why = internal::DeclaredValueProblem(*d, v)).empty()) {
     return Status::InvalidArgument(std::string(name) + ": " + why);
   }
   data->slots[d->slot] = std::move(v);
@@ -238,7 +242,11 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
     }
     items.push_back(std::move(v));
   }
-  data_->slots[d->slot] = Value::ListOf(std::move(items));
+  Value list = Value::ListOf(std::move(items));
+  if (std::string why = internal::DeclaredValueProblem(*d, list); !why.empty()) {
+    return Status::InvalidArgument(std::string(name) + ": " + why);
+  }
+  data_->slots[d->slot] = std::move(list);
   return Status::Ok();
 }
 Status FactsBuilder::Clear(std::string_view name) {
@@ -349,6 +357,15 @@ Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view 
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());
+  }
+}
+
+std::string PolicyImpl::CaseIdOfJson(std::string_view json) const {
+  if (!model_.case_id_fact) return "";
+  try {
+    return internal::CaseIdOfJson(json, *keys_, *model_.case_id_fact, model_.limits);
+  } catch (const std::exception&) {
+    return "";
   }
 }
 

@@ -43,6 +43,9 @@ class PolicyImpl {
   Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name) const;
   Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
   FactsBuilder NewFacts() const;
+  // The case id a JSON case gives, for naming a case that cannot be read;
+  // "" when it cannot tell (facts_reader.h, CaseIdOfJson).
+  std::string CaseIdOfJson(std::string_view json) const;
   Decision Decide(const Facts& facts, const DecideOptions& options) const;
   std::string DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const;
   // The same JSON appended to `out`; true when the case was decided.

@@ -273,6 +273,7 @@ void BuildHeader(const YamlNode& section, BuildContext& ctx, PolicyModel* model,
   model->case_id_fact = FactSetting(section, "case_id_fact", "case.id", *model, ctx);
   model->locale_fact = FactSetting(section, "locale_fact", "case.locale", *model, ctx);
   model->timezone_fact = FactSetting(section, "timezone_fact", "case.timezone", *model, ctx);
+  if (model->timezone_fact) model->schema.facts[*model->timezone_fact].zone_name = true;
   LocaleFallbackCheck(section, ctx, *model);
   for (const auto& [key, value] : section.entries) {
     if (key.IsScalar() && key.value == "platforms") BuildPlatforms(key, value, platforms, ctx, model);

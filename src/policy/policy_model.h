@@ -31,6 +31,12 @@ struct FieldDecl {
   std::string name;          // "order.delivered_at", "refund_cents", "freight.payer"
   TypePtr type;
   bool money = false;        // int minor units, shown as 299.00 in scripts
+  // Money that may be below zero (`signed: true`); without it a negative
+  // amount in a case is an error naming the fact.
+  bool signed_money = false;
+  // The policy's timezone fact: a case's value must be shaped like a zone
+  // name (IsTimeZoneName), or the case is refused before any lookup.
+  bool zone_name = false;
   bool personal = false;     // customer-identifying (masked in logs)
   bool required = false;     // decision: a decision without it is an error
   Value default_value;       // absent when none

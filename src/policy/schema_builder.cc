@@ -241,6 +241,17 @@ void BuildEnums(const YamlNode& section, BuildContext& ctx, EnumTable* table,
   }
 }
 
+// An int below zero, or a list holding one.
+bool HasNegative(const Value& v) {
+  if (v.kind() == Value::Kind::kInt) return v.int_value() < 0;
+  if (v.kind() == Value::Kind::kList) {
+    for (const Value& e : v.list_value()) {
+      if (HasNegative(e)) return true;
+    }
+  }
+  return false;
+}
+
 struct FieldSpec {
   bool is_decision;
   std::string_view kind_word;  // "fact" / "decision field"
@@ -261,8 +272,9 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
   std::string what = std::string(spec.kind_word) + " '" + name + "'";
   const YamlNode* type_node = &value;
   const YamlNode* default_node = nullptr;
-  bool personal = false, required = false, nullable = false;
+  bool personal = false, required = false, nullable = false, is_signed = false;
   const YamlNode* nullable_node = nullptr;
+  const YamlNode* signed_node = nullptr;
   const YamlNode* required_node = nullptr;
   const YamlNode* at_most_node = nullptr;
   if (value.IsMap()) {
@@ -270,8 +282,10 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
     if (spec.is_decision) {
       ctx.CheckKeys(value, {"type", "default", "required", "nullable", "at_most", "description"}, what);
     } else {
-      ctx.CheckKeys(value, {"type", "default", "personal", "description"}, what);
+      ctx.CheckKeys(value, {"type", "default", "personal", "signed", "description"}, what);
     }
+    signed_node = spec.is_decision ? nullptr : value.Find("signed");
+    if (signed_node) is_signed = ctx.ExpectBool(*signed_node, "'signed' of " + what).value_or(false);
     type_node = ctx.Require(value, "type", what);
     default_node = value.Find("default");
     if (const YamlNode* p = value.Find("personal"); p && !spec.is_decision) {
@@ -330,16 +344,30 @@ void BuildField(const YamlNode& key, const YamlNode& value, const FieldSpec& spe
               nullable_node->location);
   }
 
+  // `signed: true` lets a money fact go below zero; it says nothing of any
+  // other type, and decision fields have no such thing (never negative).
+  if (signed_node && parsed && !parsed->money) {
+    ctx.Error("schema.value", "'signed' is only for money; " + what + " is not money", signed_node->location);
+  }
+
   FieldDecl field;
   field.name = name;
   field.type = parsed ? parsed->type : Type::Dyn();
   field.money = parsed && parsed->money;
+  field.signed_money = field.money && is_signed;
   field.personal = personal;
   field.required = required;
   field.location = key.location;
   if (parsed && default_node) {
     if (std::optional<Value> v = ConstantFromYaml(*default_node, *parsed, "the default of " + what,
                                                   ctx)) {
+      if (field.money && !field.signed_money && HasNegative(*v)) {
+        ctx.Error("schema.value",
+                  "the default of " + what + " is below zero; " +
+                      (spec.is_decision ? std::string("a money decision field is never negative")
+                                        : std::string("money is never negative unless declared `signed: true`")),
+                  default_node->location);
+      }
       field.default_value = std::move(*v);
     }
   }

@@ -70,14 +70,20 @@ def main():
             expect(f"decide {name} error", want in err, err[:300])
             expect(f"decide {name} stdout", out == "", out[:200])
 
-        # A case read but not decidable: a hostile time zone is never opened as a file.
+        # A hostile time zone is refused when the case is read (exit 2), never
+        # opened as a file; a zone-shaped unknown one is read, then not decided.
         zone = dict(GOOD)
         zone["case"] = dict(GOOD["case"], timezone="file:/dev/stdin")
         path = write(tmp, "zone.json", json.dumps(zone))
         code, out, err = run(bin_, ["decide", "--policy", "rules", "--case", path], stdin=b"")
-        expect("decide zone exit", code == 1, f"{code} {err!r}")
-        expect("decide zone error", "case.timezone: unknown time zone 'file:/dev/stdin'" in err, err)
+        expect("decide zone exit", code == 2, f"{code} {err!r}")
+        expect("decide zone error", "case.timezone: 'file:/dev/stdin' is not a time zone name" in err, err)
         expect("decide zone stdout", out == "", out[:200])
+        zone["case"] = dict(GOOD["case"], timezone="Mars/Olympus")
+        path = write(tmp, "zone2.json", json.dumps(zone))
+        code, out, err = run(bin_, ["decide", "--policy", "rules", "--case", path], stdin=b"")
+        expect("decide unknown zone exit", code == 1, f"{code} {err!r}")
+        expect("decide unknown zone error", "case.timezone: unknown time zone 'Mars/Olympus'" in err, err)
 
         # Money overflow in a policy's arithmetic: exit 1, the rule and field named.
         policy = write(tmp, "overflow.yaml", """policy: {name: t, version: "1"}

@@ -467,7 +467,7 @@ stages:
     std::int64_t cents;
     const char* text;
   } rows[] = {{0, "0.00|    0.00|0.05"}, {5, "0.05|    0.05|0.05"}, {29900, "299.00|  299.00|0.05"},
-              {-1250, "-12.50|  -12.50|0.05"}, {123456789, "1234567.89|1234567.89|0.05"}};
+              {1250, "12.50|   12.50|0.05"}, {123456789, "1234567.89|1234567.89|0.05"}};
   for (const Row& r : rows) {
     BOOST_TEST_CONTEXT(r.cents) {
       Decision d = DecideJson(*p, R"({"request": {"return_shipping_cents": 5}, "item": {"paid_cents": )" +
@@ -932,7 +932,12 @@ BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_prom
       nlohmann::json v;
       switch (t.kind()) {
         case Kind::kBool: v = pick(2) == 0; break;
-        case Kind::kInt: v = ints[pick(ints.size())]; break;
+        case Kind::kInt: {
+          // Money facts are never negative (a case giving one is refused).
+          const std::int64_t n = ints[pick(ints.size())];
+          v = f.money && n < 0 ? -n : n;
+          break;
+        }
         case Kind::kTimestamp: v = times[pick(times.size())]; break;
         case Kind::kEnum: v = t.enum_type()->values[pick(t.enum_type()->values.size())]; break;
         case Kind::kList: {
