@@ -26,7 +26,33 @@ struct LoadResult {
 
 // `path` is a .yaml/.yml file, or a folder whose *.yaml and *.yml files
 // (not subfolders) together make one policy. Unreadable paths are issues too.
+//
+// When the policy's folder (`path`, or the folder of the file `path` names)
+// holds a lock file, `aftersales.lock` (WritePolicyLock), every file the
+// policy reads (its bases and platform overlays included) must be listed
+// there with the SHA-256 of its bytes, and every file listed must be read:
+// otherwise each file missing, added or changed is an error issue (code
+// "policy.lock") naming it, and no policy is returned. So a deploy that
+// copied the policy in part never goes live. Without a lock nothing is
+// checked.
 AFTERSALES_EXPORT LoadResult LoadPolicy(const std::string& path, const LoadOptions& options = {});
+
+struct LockResult {
+  std::string lock_path;           // the lock written ("rules/aftersales.lock"); empty when none was
+  std::vector<std::string> files;  // the files it lists, relative to its folder, sorted
+  std::vector<Issue> issues;       // the policy's errors and warnings, or why the lock could not be written
+  bool ok() const { return !lock_path.empty(); }
+};
+
+// Loads the policy at `path` as LoadPolicy does, but without checking any
+// lock, and when it has no error writes its lock file: `aftersales.lock`
+// in the policy's folder, one `<sha256 hex>  <path>` line per file read
+// (its bases and platform overlays included), sorted by path, the path
+// relative to that folder (the format `sha256sum` prints and `sha256sum -c`
+// checks). The bytes hashed are the bytes loaded and checked. The file is
+// written whole and renamed into place: a reader never sees half of it.
+// Returns without writing when the policy has errors. Never throws.
+AFTERSALES_EXPORT LockResult WritePolicyLock(const std::string& path, const LoadOptions& options = {});
 
 // The same from memory: (file name, YAML text) pairs. The names appear in
 // issue locations.

@@ -20,7 +20,7 @@ int RunCheck(const CheckArgs& args) {
     }
     out += "platform overlays: " + list + "\n";
   }
-  WriteStdout(out);
+  if (!WriteStdout(out)) return kExitBadInput;
   return kExitOk;
 }
 

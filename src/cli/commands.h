@@ -52,6 +52,12 @@ struct ExprArgs {
 };
 int RunExpr(const ExprArgs& args);
 
+// Writes the policy's lock file (docs/cli.md, "aftersales lock").
+struct LockArgs {
+  std::string policy;
+};
+int RunLock(const LockArgs& args);
+
 }  // namespace aftersales::cli
 
 #endif  // AFTERSALES_CLI_COMMANDS_H_

@@ -62,7 +62,7 @@ bool LooksLikeYaml(const std::string& path, const std::string& text) {
   };
   if (ends_with(".json")) return false;
   if (ends_with(".yaml") || ends_with(".yml")) return true;
-  std::size_t i = text.find_first_not_of(" \t\r\n");
+  std::size_t i = text.find_first_not_of(" \t\r\n", text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
   return i == std::string::npos || text[i] != '{';
 }
 
@@ -103,7 +103,7 @@ int DecideOne(const Policy& policy, const DecideArgs& args) {
     for (const DecisionError& e : d.errors) PrintError(ErrorLine(e));
     return kExitEvalFailed;
   }
-  WriteStdout(FormatDecision(d, args, /*one_line=*/false));
+  if (!WriteStdout(FormatDecision(d, args, /*one_line=*/false))) return kExitBadInput;
   return kExitOk;
 }
 
@@ -137,6 +137,7 @@ int DecideMany(const Policy& policy, const DecideArgs& args) {
     PrintError(options.source_name + ": read error");
     return kExitBadInput;
   }
+  if (stats.stopped) return kExitBadInput;  // stdout failed; WriteStdout said why
   return stats.failed > 0 ? kExitEvalFailed : kExitOk;
 }
 }  // namespace

@@ -127,10 +127,13 @@ LoadResult LoadFromGit(const std::string& path, const std::string& rev) {
   return result;
 }
 
+// True when all of `text` reached the file, its close included (a full
+// disk shows only when the buffer is flushed).
 bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
-  return static_cast<bool>(out);
+  out.close();
+  return !out.fail();
 }
 
 }  // namespace
@@ -173,7 +176,7 @@ int RunDiff(const DiffArgs& args) {
       report.merchant_freight_candidate_cents,
       report.merchant_freight_candidate_cents - report.merchant_freight_baseline_cents);
   for (const auto& [field, n] : report.changed_by_field) out += fmt::format("  {:<32} {}\n", field, n);
-  WriteStdout(out);
+  if (!WriteStdout(out)) return kExitBadInput;
   return report.unreadable > 0 ? kExitEvalFailed : kExitOk;
 }
 

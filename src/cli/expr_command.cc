@@ -18,7 +18,7 @@ int RunExpr(const ExprArgs& args) {
   for (const std::string& e : r.errors) PrintError(e);
   switch (r.outcome) {
     case ExpressionResult::Outcome::kValue:
-      WriteStdout(r.value + "\n");
+      if (!WriteStdout(r.value + "\n")) return kExitBadInput;
       return kExitOk;
     case ExpressionResult::Outcome::kEvaluationError:
       return kExitEvalFailed;

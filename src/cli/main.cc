@@ -1,5 +1,6 @@
 // aftersales: the command-line front end of the library.
 #include <csignal>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ std::vector<std::string> PrepareArgs(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe (`| head -1`) is a write error we see and report (exit 2),
+  // not a silent death by signal.
   std::signal(SIGPIPE, SIG_IGN);
   using namespace aftersales::cli;
 
@@ -72,31 +75,55 @@ int main(int argc, char** argv) {
   expr_cmd->add_option("--let", expr.lets, "Bind NAME=LITERAL (repeatable)")->allow_extra_args(false);
   expr_cmd->add_option("expression", expr.expr, "The expression")->required();
 
+  LockArgs lock;
+  CLI::App* lock_cmd = app.add_subcommand(
+      "lock", "Write the policy's lock file (the SHA-256 of each of its files) into its folder");
+  lock_cmd->add_option("--policy", lock.policy, "Policy file or folder")->required();
+
+  // CLI11 prints help and usage errors through std::cout: a failed write
+  // there is a failed command too.
+  auto flushed = [](int code) {
+    std::cout.flush();
+    if (!std::cout) {
+      PrintError("aftersales: cannot write to standard output");
+      return kExitBadInput;
+    }
+    return code;
+  };
   std::vector<std::string> args = PrepareArgs(argc, argv);
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return flushed(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return flushed(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return flushed(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return kExitBadInput;
+    return flushed(kExitBadInput);
   }
 
+  int code = kExitBadInput;
   if (decide_cmd->parsed()) {
     if (decide.case_file.empty() && decide.cases_file.empty()) {
       PrintError("decide: give --case FILE or --cases FILE.jsonl");
       return kExitBadInput;
     }
-    return RunDecide(decide);
+    code = RunDecide(decide);
+  } else if (check_cmd->parsed()) {
+    code = RunCheck(check);
+  } else if (test_cmd->parsed()) {
+    code = RunTest(test);
+  } else if (diff_cmd->parsed()) {
+    code = RunDiff(diff);
+  } else if (expr_cmd->parsed()) {
+    code = RunExpr(expr);
+  } else if (lock_cmd->parsed()) {
+    code = RunLock(lock);
   }
-  if (check_cmd->parsed()) return RunCheck(check);
-  if (test_cmd->parsed()) return RunTest(test);
-  if (diff_cmd->parsed()) return RunDiff(diff);
-  if (expr_cmd->parsed()) return RunExpr(expr);
-  return kExitBadInput;
+  // Whatever the command said, output that did not reach stdout fails it
+  // (the error is on stderr already).
+  return StdoutFailed() ? kExitBadInput : flushed(code);
 }

@@ -11,15 +11,24 @@
 
 namespace aftersales::cli {
 
+namespace {
+bool stdout_failed = false;
+}  // namespace
+
+bool StdoutFailed() { return stdout_failed; }
+
 bool WriteStdout(std::string_view text) {
   // write(2) directly so that a closed pipe is an error we see (SIGPIPE is
   // ignored in main) and partial writes are continued, never dropped.
+  if (stdout_failed) return false;
   const char* p = text.data();
   std::size_t left = text.size();
   while (left > 0) {
     ssize_t n = ::write(STDOUT_FILENO, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
+      stdout_failed = true;
+      PrintError(std::string("aftersales: cannot write to standard output: ") + std::strerror(errno));
       return false;
     }
     p += n;

@@ -9,9 +9,13 @@
 
 namespace aftersales::cli {
 
-// Writes all of `text` to stdout. False when stdout is closed (a pipe whose
-// reader went away): the caller stops writing.
+// Writes all of `text` to stdout. False when it cannot (a pipe whose reader
+// went away, a full disk, a closed descriptor): the first failure is
+// printed on stderr ("cannot write to standard output: ..."), and the
+// caller stops writing and exits kExitBadInput. main() checks
+// StdoutFailed() too, so no command exits 0 after a failed write.
 bool WriteStdout(std::string_view text);
+bool StdoutFailed();
 // One line to stderr.
 void PrintError(std::string_view line);
 // The whole file, or nullopt with `error` set ("PATH: No such file...").

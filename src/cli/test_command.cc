@@ -40,7 +40,7 @@ int RunTest(const TestArgs& args) {
     }
   }
   out += fmt::format("{} passed, {} failed\n", report.passed, report.failed);
-  WriteStdout(out);
+  if (!WriteStdout(out)) return kExitBadInput;
   if (HasErrors(report.issues)) return kExitBadInput;
   return report.ok() ? kExitOk : kExitEvalFailed;
 }

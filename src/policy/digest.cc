@@ -100,7 +100,7 @@ void AppendCanonical(const YamlNode& node, std::string* out) { AppendTree(node, 
 namespace {
 
 // "sha256:<hex>" of `canonical`, with OpenSSL; empty when it fails.
-std::string Sha256(const std::string& canonical) {
+std::string Sha256(std::string_view canonical) {
   unsigned char hash[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -119,6 +119,11 @@ std::string Sha256(const std::string& canonical) {
 }
 
 }  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::string prefixed = Sha256(bytes);
+  return prefixed.empty() ? "" : prefixed.substr(7);
+}
 
 std::string PolicyDigest(const std::vector<const YamlNode*>& documents) {
   std::string canonical = "aftersales-policy-1\n";

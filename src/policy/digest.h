@@ -7,6 +7,7 @@
 #define AFTERSALES_POLICY_DIGEST_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace aftersales::internal {
 // Appends the canonical form of `node` to `out`. Length-prefixed, so that
 // no two different trees serialise alike.
 void AppendCanonical(const YamlNode& node, std::string* out);
+
+// The SHA-256 of `bytes` as 64 lowercase hex digits (OpenSSL); empty when
+// hashing fails.
+std::string Sha256Hex(std::string_view bytes);
 
 // "sha256:<64 lowercase hex>" of the documents, in the given order (the
 // caller passes them in file-name order). Empty when hashing fails.

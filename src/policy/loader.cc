@@ -17,6 +17,7 @@
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
 #include "policy/digest.h"
+#include "policy/lock_file.h"
 #include "policy/policy_builder.h"
 #include "policy/schema_compare.h"
 #include "policy/yaml_reader.h"
@@ -232,15 +233,25 @@ std::string CanonicalKey(const std::string& path) {
 
 // Reads the policy at `path` with every base it extends, and builds it.
 // nullopt when its files cannot be read (the issues say why).
+// The files a load read, for its lock: each file's path as shown and the
+// SHA-256 of the bytes read (what was built is what is checked).
+struct ReadFiles {
+  bool wanted = false;
+  std::vector<std::pair<std::string, std::string>> files;  // (shown path, sha256 hex)
+};
+
 std::optional<internal::BuildResult> ReadAndBuild(const std::string& path, const LoadOptions& options,
                                                   const NamedAt* named_at, internal::PlatformsUse platforms,
-                                                  std::size_t* total, std::vector<Issue>* issues) {
+                                                  std::size_t* total, std::vector<Issue>* issues,
+                                                  ReadFiles* read) {
   std::vector<PolicySource> sources;
   std::vector<std::string> chain{CanonicalKey(path)}, shown_chain{path};
   int layer = 0;
-  if (!ReadLayers(path, options, named_at, &chain, &shown_chain, total, &sources, issues, &layer)) {
-    return std::nullopt;
+  const bool all_read = ReadLayers(path, options, named_at, &chain, &shown_chain, total, &sources, issues, &layer);
+  if (read->wanted) {
+    for (const PolicySource& source : sources) read->files.emplace_back(source.file_name, internal::Sha256Hex(source.text));
   }
+  if (!all_read) return std::nullopt;
   return internal::BuildPolicy(sources, options, platforms);
 }
 
@@ -264,7 +275,7 @@ void AppendNew(std::vector<Issue> more, std::vector<Issue>* issues) {
 // out, with issues, and `ok` set to false.
 std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, const internal::PolicyModel* root,
                                           const LoadOptions& options, std::size_t* total,
-                                          std::vector<Issue>* issues, bool* ok) {
+                                          std::vector<Issue>* issues, bool* ok, ReadFiles* read) {
   std::vector<PlatformOverlay> overlays;
   std::vector<std::pair<std::string, std::shared_ptr<const Policy>>> loaded;  // by canonical path
   for (const internal::PlatformEntry& entry : decl.overlays) {
@@ -276,7 +287,7 @@ std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, c
     } else {
       const NamedAt at{entry.location, "policy.platforms", "the platform overlay"};
       std::optional<internal::BuildResult> built =
-          ReadAndBuild(entry.path, options, &at, internal::PlatformsUse::kOverlay, total, issues);
+          ReadAndBuild(entry.path, options, &at, internal::PlatformsUse::kOverlay, total, issues, read);
       if (built) {
         AppendNew(std::move(built->issues), issues);
         if (built->model) {
@@ -306,20 +317,77 @@ std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, c
   return overlays;
 }
 
-LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options) {
+// The folder a policy's lock lives in: the policy's folder, or the folder
+// of its one file.
+fs::path LockFolder(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  if (fs::is_directory(p, ec)) return p;
+  fs::path parent = p.parent_path();
+  return parent.empty() ? fs::path(".") : parent;
+}
+
+// `shown` (a path as the loader shows it) relative to `folder`, '/'-separated.
+std::string RelativeTo(const std::string& shown, const fs::path& folder) {
+  std::error_code ec;
+  fs::path abs_file = fs::absolute(fs::path(shown), ec).lexically_normal();
+  fs::path abs_dir = fs::absolute(folder, ec).lexically_normal();
+  fs::path rel = abs_file.lexically_relative(abs_dir);
+  return rel.empty() ? abs_file.generic_string() : rel.generic_string();
+}
+
+// How a lock is used: checked when present (LoadPolicy), or not read at all
+// while a new one is written (WritePolicyLock).
+enum class LockUse { kCheck, kIgnore };
+
+// Checks the files `read` against the lock in `folder`, when there is one.
+// False when there is one and they differ, or it cannot be read.
+bool CheckAgainstLock(const fs::path& folder, const ReadFiles& read, const LoadOptions& options,
+                      std::vector<Issue>* issues) {
+  const fs::path lock_path = folder / internal::kLockFileName;
+  const std::string shown_lock = lock_path.generic_string();
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(lock_path, ec))) return true;
+  std::size_t total = 0;
+  std::vector<PolicySource> text;
+  if (!ReadOne(lock_path, shown_lock, options.limits, &total, &text, issues)) return false;
+  const std::size_t before = issues->size();
+  std::vector<internal::LockEntry> lock = internal::ParseLockFile(text[0].text, shown_lock, issues);
+  std::vector<internal::LockEntry> files;
+  for (const auto& [shown, sha] : read.files) {
+    internal::LockEntry e;
+    e.path = RelativeTo(shown, folder);
+    e.sha256 = sha;
+    files.push_back(std::move(e));
+  }
+  std::string shown_dir = folder.generic_string();
+  internal::CheckLock(lock, files, shown_dir, shown_lock, issues);
+  return issues->size() == before;
+}
+
+LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options, LockUse lock_use,
+                        ReadFiles* read) {
   LoadResult result;
   std::size_t total = 0;
+  const fs::path lock_folder = LockFolder(path);
+  std::error_code lock_ec;
+  const bool has_lock =
+      lock_use == LockUse::kCheck && fs::exists(fs::symlink_status(lock_folder / internal::kLockFileName, lock_ec));
+  read->wanted = read->wanted || has_lock;
   std::optional<internal::BuildResult> built =
-      ReadAndBuild(path, options, nullptr, internal::PlatformsUse::kRead, &total, &result.issues);
-  if (!built) return result;
-  AppendNew(std::move(built->issues), &result.issues);
-  bool ok = built->model.has_value();
+      ReadAndBuild(path, options, nullptr, internal::PlatformsUse::kRead, &total, &result.issues, read);
+  bool ok = built.has_value();
+  if (built) AppendNew(std::move(built->issues), &result.issues);
+  ok = ok && built->model.has_value();
   std::vector<PlatformOverlay> overlays;
-  if (built->platforms) {
+  if (built && built->platforms) {
     // Also when this policy has errors, so that every problem shows at once.
     overlays = LoadOverlays(*built->platforms, built->model ? &*built->model : nullptr, options, &total,
-                            &result.issues, &ok);
+                            &result.issues, &ok, read);
   }
+  // A policy that does not match its lock is refused, whatever else is
+  // wrong with it: a partial deploy never goes live.
+  if (has_lock && !CheckAgainstLock(lock_folder, *read, options, &result.issues)) ok = false;
   if (!ok) return result;
   internal::PolicyModel model = std::move(*built->model);
   if (!overlays.empty()) {
@@ -343,7 +411,8 @@ LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options) {
 
 LoadResult LoadPolicy(const std::string& path, const LoadOptions& options) {
   try {
-    return LoadFromDisk(path, options);
+    ReadFiles read;
+    return LoadFromDisk(path, options, LockUse::kCheck, &read);
   } catch (const std::bad_alloc&) {
     LoadResult result;
     result.issues.push_back(ReadIssue(path, "out of memory while loading the policy"));
@@ -379,6 +448,63 @@ LoadResult LoadPolicyFromStrings(const std::vector<std::pair<std::string, std::s
   } catch (const std::exception& e) {
     LoadResult result;
     result.issues.push_back(ReadIssue("", std::string("cannot load the policy: ") + e.what()));
+    return result;
+  }
+}
+
+LockResult WritePolicyLock(const std::string& path, const LoadOptions& options) {
+  LockResult result;
+  try {
+    ReadFiles read;
+    read.wanted = true;
+    LoadResult loaded = LoadFromDisk(path, options, LockUse::kIgnore, &read);
+    result.issues = std::move(loaded.issues);
+    if (!loaded.ok()) return result;
+    const fs::path folder = LockFolder(path);
+    std::vector<internal::LockEntry> entries;
+    for (const auto& [shown, sha] : read.files) {
+      internal::LockEntry e;
+      e.path = RelativeTo(shown, folder);
+      e.sha256 = sha;
+      if (sha.empty()) {
+        result.issues.push_back(ReadIssue(shown, "could not compute the file's SHA-256 (OpenSSL failed)"));
+        return result;
+      }
+      if (std::string why = internal::LockPathProblem(e.path); !why.empty()) {
+        result.issues.push_back(ReadIssue(shown, "cannot be named in a lock file: " + why));
+        return result;
+      }
+      entries.push_back(std::move(e));
+    }
+    const std::string text = internal::FormatLockFile(entries);
+    const fs::path lock_path = folder / internal::kLockFileName;
+    const fs::path temp = folder / (std::string(internal::kLockFileName) + ".tmp");
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (out.fail()) {
+        std::error_code ignored;
+        fs::remove(temp, ignored);
+        result.issues.push_back(ReadIssue(temp.generic_string(), "cannot write the lock file"));
+        return result;
+      }
+    }
+    std::error_code ec;
+    fs::rename(temp, lock_path, ec);
+    if (ec) {
+      fs::remove(temp, ec);
+      result.issues.push_back(ReadIssue(lock_path.generic_string(), "cannot write the lock file: " + Reason(ec)));
+      return result;
+    }
+    for (const internal::LockEntry& e : entries) result.files.push_back(e.path);
+    std::sort(result.files.begin(), result.files.end());
+    result.files.erase(std::unique(result.files.begin(), result.files.end()), result.files.end());
+    result.lock_path = lock_path.generic_string();
+    return result;
+  } catch (const std::exception& e) {
+    result.lock_path.clear();
+    result.issues.push_back(ReadIssue(path, std::string("cannot write the lock file: ") + e.what()));
     return result;
   }
 }

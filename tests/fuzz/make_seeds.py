@@ -14,6 +14,9 @@ committed). One folder per target under --out, one input per file:
                       policy tests (rules/**/tests/*.yaml)
   fuzz_decide         byte strings of several lengths (the target reads them
                       through FuzzedDataProvider)
+  fuzz_lock_file      lock files for the repository's policy folders (the
+                      SHA-256 of each YAML file, as `aftersales lock` writes
+                      them), in both sha256sum modes, and malformed lines
 
   make_seeds.py --source CHECKOUT --out DIR [--stamp FILE]
 
@@ -26,7 +29,7 @@ import pathlib
 import re
 import shutil
 
-TARGETS = ["fuzz_policy_loader", "fuzz_expression", "fuzz_case_json", "fuzz_decide"]
+TARGETS = ["fuzz_policy_loader", "fuzz_expression", "fuzz_case_json", "fuzz_decide", "fuzz_lock_file"]
 
 # Expressions that use what the policies do not (yet): each builtin, macro,
 # operator and literal form once at least.
@@ -273,6 +276,32 @@ def decide(out):
         write(out, "bytes_%02d_%d" % (n, length), data[:length])
 
 
+def locks(src, out):
+    # What `aftersales lock` writes for each policy folder (the files of the
+    # folder and its subfolders: close enough for seeds), then variants.
+    folders = [src / "rules", src / "tests" / "policies" / "platforms_base", src / "tests" / "policies" / "extends_base"]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        lines = []
+        for f in sorted(folder.rglob("*.yaml")):
+            if "tests" in f.relative_to(folder).parts:
+                continue
+            lines.append("%s  %s" % (hashlib.sha256(f.read_bytes()).hexdigest(), f.relative_to(folder).as_posix()))
+        text = "\n".join(lines) + "\n"
+        name = folder.name
+        write(out, "lock_%s" % name, text)
+        write(out, "lock_%s_binary" % name, text.replace("  ", " *"))
+        write(out, "lock_%s_crlf" % name, text.replace("\n", "\r\n"))
+        write(out, "lock_%s_upper" % name, text.upper())
+    digest = "0" * 64
+    for n, line in enumerate(["", digest, digest + "  ", digest + " x.yaml", digest + "  /abs.yaml",
+                              digest + "  a/../b.yaml", digest + "  ../base/x.yaml", digest + "  a//b.yaml",
+                              digest + "  x.yaml\n" + digest + "  x.yaml", "g" * 64 + "  x.yaml",
+                              digest + "  a\\b.yaml", digest + "  \u00e9t\u00e9.yaml"]):
+        write(out, "lock_line_%02d" % n, line)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", required=True, type=pathlib.Path)
@@ -289,6 +318,7 @@ def main():
     expressions(src, folders["fuzz_expression"])
     cases(src, folders["fuzz_case_json"])
     decide(folders["fuzz_decide"])
+    locks(src, folders["fuzz_lock_file"])
     for t in TARGETS:
         print("%s: %d seeds" % (t, len(list(folders[t].iterdir()))))
     if args.stamp:
