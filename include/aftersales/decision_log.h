@@ -7,9 +7,15 @@
 //    "rules_fired":["defect_in_7_days", ...]}
 //
 // Customer-identifying data is masked unless the caller turns masking off:
-// every string value of a fact the policy marks `personal: true` is replaced
-// wherever it appears in the line (case id, decision fields, script text) by
-// "****" plus its last 4 characters when it has at least 8, else by "***".
+// every fact the policy marks `personal: true`, of any type, is replaced
+// wherever the line shows it by "****" plus the last 4 characters shown when
+// there are at least 8, else by "***": in the script text where the script
+// put it (as its format spec rendered it: {phone:.7}, money, dates); the
+// case id whole when its fact is personal; in decision fields and error
+// messages where a rendering of it stands as a whole word or number (a
+// short value never masks part of other text). Time linear in the line;
+// past 64 KiB of personal values, those strings are masked whole.
+// docs/embedding.md has the details.
 //
 //   auto log = aftersales::DecisionLog::OpenFile("decisions.jsonl", {});
 //   if (log.ok()) (*log)->Append(*policy, facts, decision);

@@ -380,8 +380,9 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
 
 bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
                     std::string_view locale, std::size_t max_length, std::string* out,
-                    std::string* error) {
+                    std::string* error, std::vector<RenderedSpan>* spans) {
   const std::size_t start = out->size();
+  const std::size_t spans_start = spans ? spans->size() : 0;
   for (const TemplatePart& part : tmpl.parts) {
     if (!part.is_field) {
       out->append(part.literal);
@@ -392,23 +393,29 @@ bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const Time
       } else if (v.is_absent()) {
         *error = "script needs '" + part.name + "', which is absent";
         out->resize(start);
+        if (spans) spans->resize(spans_start);
         return false;
       } else if (v.is_error()) {
         *error = "script needs '" + part.name + "': " + v.error_message();
         out->resize(start);
+        if (spans) spans->resize(spans_start);
         return false;
       } else {
         std::string why;
+        const std::size_t begin = out->size();
         if (!FormatValue(v, part.money, part.spec, zone, locale, 0, out, &why)) {
           *error = "script cannot show '" + part.name + "': " + why;
           out->resize(start);
+          if (spans) spans->resize(spans_start);
           return false;
         }
+        if (spans) spans->push_back(RenderedSpan{part.ref, begin, out->size()});
       }
     }
     if (out->size() - start > max_length) {
       *error = "script text longer than " + std::to_string(max_length) + " bytes";
       out->resize(start);
+      if (spans) spans->resize(spans_start);
       return false;
     }
   }

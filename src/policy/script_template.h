@@ -30,13 +30,23 @@ struct TemplateIssue {
 Template CompileTemplate(std::string_view text, const Schema& schema,
                          std::vector<TemplateIssue>* issues);
 
+// Where one field's value went in a rendered text: bytes [begin, end) of
+// `out`, as RenderTemplate appended it (a fallback shown for an absent
+// field is not the field's value and has no span).
+struct RenderedSpan {
+  VarRef ref;
+  std::size_t begin = 0, end = 0;
+};
+
 // Appends the rendered text to `out`. `spaces` as in EvalContext; `zone` is
 // the case's time zone for timestamps; `locale` picks list separators.
 // Returns false and sets `error` (naming the field) when a referenced field
-// is absent or the output would exceed `max_length`.
+// is absent or the output would exceed `max_length`. With `spans`, the
+// place of every field's value in `out` is appended to it, in order (the
+// decision log masks personal facts by them).
 bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
                     std::string_view locale, std::size_t max_length, std::string* out,
-                    std::string* error);
+                    std::string* error, std::vector<RenderedSpan>* spans = nullptr);
 
 // "299.00", "-0.05": minor units as a decimal amount with two places.
 std::string FormatMoney(std::int64_t cents);
