@@ -38,7 +38,7 @@ typedef enum aftersales_status {
   AFTERSALES_EVAL_FAILED = 1,   /* the case was read but could not be decided */
   AFTERSALES_BAD_INPUT = 2,     /* the case is not valid JSON, or a fact is wrong */
   AFTERSALES_BAD_POLICY = 3,    /* the policy has errors (each as file:line:column: message) */
-  AFTERSALES_BAD_ARGUMENT = 4,  /* a NULL where a value is required */
+  AFTERSALES_BAD_ARGUMENT = 4,  /* a NULL where a value is required, or unknown flag bits */
   AFTERSALES_INTERNAL = 5       /* a bug or out of memory */
 } aftersales_status;
 
@@ -63,7 +63,9 @@ AFTERSALES_EXPORT const char* aftersales_policy_digest(const aftersales_policy_t
  * NUL-terminated). On AFTERSALES_OK, *decision holds the decision (JSON, or
  * text with AFTERSALES_TEXT); otherwise *decision is NULL and *error says
  * why, naming the field (when `error` is not NULL). Free both with
- * aftersales_free. Thread-safe. */
+ * aftersales_free. Thread-safe. `flags` is 0 or an OR of the flags above;
+ * any other bit gives AFTERSALES_BAD_ARGUMENT. A case is decided once,
+ * whether it fails or not. */
 AFTERSALES_EXPORT aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, const char* case_json,
                                                            size_t length, int flags, char** decision,
                                                            char** error);

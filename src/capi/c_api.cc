@@ -7,6 +7,8 @@
 #include <new>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "aftersales/aftersales.h"
 
 struct aftersales_policy_t {
@@ -38,6 +40,33 @@ aftersales_status Guarded(char** error, Body body) {
     Set(error, "internal error");
   }
   return AFTERSALES_INTERNAL;
+}
+
+std::string Hex(int bits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto u = static_cast<unsigned>(bits);
+  std::string out;
+  do {
+    out.insert(out.begin(), kHex[u & 0xF]);
+    u >>= 4;
+  } while (u != 0);
+  return out;
+}
+
+// The errors of a failed decision's JSON (`"errors": [{"message", "at"}]`),
+// one per line as `file:line:column: message`, as a Decision's errors print.
+std::string ErrorsOfJson(const std::string& json) {
+  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  std::string msg;
+  if (j.is_object() && j.contains("errors") && j["errors"].is_array()) {
+    for (const nlohmann::json& e : j["errors"]) {
+      if (!e.is_object()) continue;
+      std::string at = e.contains("at") && e["at"].is_string() ? e["at"].get<std::string>() : "";
+      std::string message = e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+      msg += (at.empty() ? "" : at + ": ") + message + "\n";
+    }
+  }
+  return msg.empty() ? "the case could not be decided\n" : msg;
 }
 
 }  // namespace
@@ -76,6 +105,11 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
     Set(error, "aftersales_decide_json: policy, case_json and decision must not be NULL");
     return AFTERSALES_BAD_ARGUMENT;
   }
+  if ((flags & ~(AFTERSALES_EXPLAIN | AFTERSALES_TEXT)) != 0) {
+    Set(error, "aftersales_decide_json: unknown flag bits 0x" + Hex(flags & ~(AFTERSALES_EXPLAIN | AFTERSALES_TEXT)) +
+                   " (the flags are AFTERSALES_EXPLAIN and AFTERSALES_TEXT)");
+    return AFTERSALES_BAD_ARGUMENT;
+  }
   return Guarded(error, [&] {
     auto facts = policy->policy->ReadFactsJson(std::string_view(case_json, length));
     if (!facts.ok()) {
@@ -84,34 +118,31 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
     }
     aftersales::DecideOptions options;
     options.explain = (flags & AFTERSALES_EXPLAIN) != 0;
-    if (!(flags & AFTERSALES_TEXT)) {
-      // The JSON straight from the engine; a failed case goes the general
-      // way below, which collects its errors.
-      bool decided = false;
-      std::string out = policy->policy->DecideToJson(*facts, options, &decided);
-      if (decided) {
-        *decision = Copy(out);
-        if (!*decision) {
-          Set(error, "out of memory");
-          return AFTERSALES_INTERNAL;
+    std::string out;
+    if (flags & AFTERSALES_TEXT) {
+      aftersales::Decision d = policy->policy->Decide(*facts, options);
+      if (!d.ok()) {
+        std::string msg;
+        for (const aftersales::DecisionError& e : d.errors) {
+          aftersales::Issue as_issue;
+          as_issue.location = e.location;
+          as_issue.message = e.message;
+          msg += as_issue.ToString() + "\n";
         }
-        return AFTERSALES_OK;
+        Set(error, msg);
+        return AFTERSALES_EVAL_FAILED;
+      }
+      out = aftersales::DecisionToText(d, options.explain);
+    } else {
+      // The JSON straight from the engine, decided once: a case that
+      // failed has its errors in it, which become the message.
+      bool decided = false;
+      out = policy->policy->DecideToJson(*facts, options, &decided);
+      if (!decided) {
+        Set(error, ErrorsOfJson(out));
+        return AFTERSALES_EVAL_FAILED;
       }
     }
-    aftersales::Decision d = policy->policy->Decide(*facts, options);
-    if (!d.ok()) {
-      std::string msg;
-      for (const aftersales::DecisionError& e : d.errors) {
-        aftersales::Issue as_issue;
-        as_issue.location = e.location;
-        as_issue.message = e.message;
-        msg += as_issue.ToString() + "\n";
-      }
-      Set(error, msg);
-      return AFTERSALES_EVAL_FAILED;
-    }
-    std::string out = (flags & AFTERSALES_TEXT) ? aftersales::DecisionToText(d, options.explain)
-                                                : aftersales::DecisionToJson(d, options.explain);
     *decision = Copy(out);
     if (!*decision) {
       Set(error, "out of memory");
