@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
   // A closed pipe (`| head -1`) is a write error we see and report (exit 2),
   // not a silent death by signal.
   std::signal(SIGPIPE, SIG_IGN);
+  // std::cin buffered on its own, not read a character at a time through
+  // stdio: `--cases -` streams at the speed of the disk. Standard output is
+  // written with write(2) (output.cc), standard error unbuffered.
+  std::ios::sync_with_stdio(false);
   using namespace aftersales::cli;
 
   CLI::App app{"aftersales: decide e-commerce after-sales cases with a YAML policy"};

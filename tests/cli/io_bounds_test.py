@@ -13,7 +13,7 @@
 * `aftersales lock` writes the lock; a policy that no longer matches it is
   refused by check and decide, the file named.
 
-Usage: io_bounds_test.py --aftersales BIN   (cwd: the repository root)"""
+Usage: io_bounds_test.py --aftersales BIN [--mib N]   (cwd: the repository root)"""
 import argparse
 import json
 import os
@@ -77,6 +77,8 @@ def streamed(bin_, args, chunks):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--aftersales", required=True)
+    ap.add_argument("--mib", type=int, default=50,
+                    help="size of each stream in MiB (docs/security.md measured 4096)")
     a = ap.parse_args()
     b = a.aftersales
     good = json.dumps(GOOD)
@@ -90,7 +92,7 @@ def main():
         def endless():
             yield (good + "\n").encode()
             block = b"[" + b"1," * (MB // 2 - 1)
-            for _ in range(50):
+            for _ in range(a.mib):
                 yield block
             yield b"1]\n" + (good + "\n").encode()
 
@@ -111,16 +113,17 @@ def main():
 
         def many():
             pad = "x" * (MB - 200)
-            for i in range(50):
+            for i in range(a.mib):
                 case = dict(GOOD, case=dict(GOOD["case"], id=f"C-{i}"), note=pad)
                 yield (json.dumps(case) + "\n").encode()
 
         code, lines, rss, err = streamed(b, ["decide", "--policy", "rules", "--cases", "-", "--threads", "2"], many())
         expect("1 MB lines exit", code == 0, f"{code} {err[-300:]}")
-        expect("1 MB lines rows", len(lines) == 50 and all(
+        expect("1 MB lines rows", len(lines) == a.mib and all(
             json.loads(l).get("case_id") == f"C-{i}" for i, l in enumerate(lines)), len(lines))
         expect("1 MB lines memory", 0 < rss < base_rss + 64 * 1024, f"peak {rss} KiB, baseline {base_rss} KiB")
-        print(f"peak RSS: one case {base_rss} KiB, a 50 MB line {endless_rss} KiB, 50 lines of 1 MB {rss} KiB")
+        print(f"peak RSS: one case {base_rss} KiB, a {a.mib} MiB line {endless_rss} KiB, "
+              f"{a.mib} lines of 1 MiB {rss} KiB")
 
     with tempfile.TemporaryDirectory() as tmp:
         def write(name, data):
