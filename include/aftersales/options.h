@@ -35,6 +35,25 @@ struct Limits {
   // also the most items of a list fact and bytes of a text fact in a case.
   std::size_t max_collection_size = 100'000;
   std::size_t max_string_length = 1u << 20;
+  // Bytes a value built while deciding would take written as JSON (a text
+  // joined with +, a list built by map(), filter(), + or a literal), and of
+  // the whole decision (its fields, matched rules and script). Checked as
+  // each value is built, so `x.items.map(i, x.long_text)` stops at the
+  // limit instead of growing to gigabytes of output. Over it: an evaluation
+  // error, or a decision error, naming max_decision_bytes. The default, as
+  // max_case_bytes, lets a decision repeat everything a case may hold.
+  std::size_t max_decision_bytes = 4u << 20;
+  // Memory RE2 may use for one regular expression (RE2::Options::max_mem:
+  // its compiled program and its DFA cache), in bytes. A pattern that does
+  // not fit is a load error at its place (a constant one) or an evaluation
+  // error (one built while deciding).
+  std::size_t max_regex_memory = 1u << 20;
+  // Memory all the constant regular expressions of one policy may use
+  // together: each distinct pattern counts max_regex_memory, the most it can
+  // grow to. Over it: a load error at the pattern that goes over. Patterns
+  // built while deciding are compiled at most once per decision, into a
+  // cache of the same size that is emptied when full.
+  std::size_t max_policy_regex_memory = 32u << 20;
 };
 
 struct LoadOptions {

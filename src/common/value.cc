@@ -135,9 +135,16 @@ void Append(std::string* out, const Value& v, int depth) {
   }
 }
 
-bool Equal(const Value& a, const Value& b, int depth) {
+// Counts work when `count` is set; `count->work >= count->limit` stops it.
+struct EqualCount {
+  std::uint64_t limit;
+  std::uint64_t work;
+};
+
+bool Equal(const Value& a, const Value& b, int depth, EqualCount* count) {
   using K = Value::Kind;
   if (depth > 200) return false;
+  if (count && ++count->work >= count->limit) return false;
   bool comparable = false;
   bool eq = NumericEqual(a, b, &comparable);
   if (comparable) return eq;
@@ -145,7 +152,12 @@ bool Equal(const Value& a, const Value& b, int depth) {
   switch (a.kind()) {
     case K::kNull: return true;
     case K::kBool: return a.bool_value() == b.bool_value();
-    case K::kString: return a.string_value() == b.string_value();
+    case K::kString: {
+      const std::string& x = a.string_value();
+      const std::string& y = b.string_value();
+      if (count && x.size() == y.size()) count->work += x.size() / 8;
+      return x == y;
+    }
     case K::kTimestamp: return a.timestamp_value() == b.timestamp_value();
     case K::kDuration: return a.duration_value() == b.duration_value();
     case K::kList: {
@@ -153,7 +165,7 @@ bool Equal(const Value& a, const Value& b, int depth) {
       const auto& y = b.list_value();
       if (x.size() != y.size()) return false;
       for (std::size_t i = 0; i < x.size(); ++i) {
-        if (!Equal(x[i], y[i], depth + 1)) return false;
+        if (!Equal(x[i], y[i], depth + 1, count)) return false;
       }
       return true;
     }
@@ -164,17 +176,63 @@ bool Equal(const Value& a, const Value& b, int depth) {
       for (const auto& [k, v] : x) {
         bool found = false;
         for (const auto& [k2, v2] : y) {
-          if (Equal(k, k2, depth + 1)) {
-            if (!Equal(v, v2, depth + 1)) return false;
+          if (Equal(k, k2, depth + 1, count)) {
+            if (!Equal(v, v2, depth + 1, count)) return false;
             found = true;
             break;
           }
+          if (count && count->work >= count->limit) return false;
         }
         if (!found) return false;
       }
       return true;
     }
     default: return false;
+  }
+}
+
+std::uint64_t Digits(std::uint64_t n) {
+  std::uint64_t d = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++d;
+  }
+  return d;
+}
+
+void Bytes(const Value& v, std::uint64_t limit, std::uint64_t* total, std::uint64_t* visited, int depth) {
+  using K = Value::Kind;
+  ++*visited;
+  if (depth > 200) return;
+  switch (v.kind()) {
+    case K::kString: *total += v.string_value().size() + 2; return;
+    case K::kInt: {
+      const std::int64_t i = v.int_value();
+      *total += i < 0 ? 1 + Digits(0 - static_cast<std::uint64_t>(i)) : Digits(static_cast<std::uint64_t>(i));
+      return;
+    }
+    case K::kUint: *total += Digits(v.uint_value()); return;
+    case K::kList:
+      *total += 2;
+      for (const Value& e : v.list_value()) {
+        if (*total > limit) return;
+        Bytes(e, limit, total, visited, depth + 1);
+        *total += 1;
+      }
+      return;
+    case K::kMap:
+      *total += 2;
+      for (const auto& [k, e] : v.map_value()) {
+        if (*total > limit) return;
+        Bytes(k, limit, total, visited, depth + 1);
+        Bytes(e, limit, total, visited, depth + 1);
+        *total += 2;
+      }
+      return;
+    case K::kTimestamp: *total += 22; return;
+    case K::kDuration: *total += 4; return;
+    case K::kError: *total += v.error_message().size(); return;
+    default: *total += 4; return;  // null, true, a double's few digits
   }
 }
 
@@ -198,7 +256,20 @@ bool ValuesEqual(const Value& a, const Value& b) {
     const std::string& y = b.string_value();
     return &x == &y || x == y;
   }
-  return Equal(a, b, 0);
+  return Equal(a, b, 0, nullptr);
+}
+
+bool ValuesEqualCounted(const Value& a, const Value& b, std::uint64_t limit, std::uint64_t* work) {
+  EqualCount count{limit, *work};
+  const bool eq = Equal(a, b, 0, &count);
+  *work = count.work;
+  return eq && count.work < limit;
+}
+
+std::uint64_t JsonBytes(const Value& v, std::uint64_t limit, std::uint64_t* visited) {
+  std::uint64_t total = 0;
+  Bytes(v, limit, &total, visited, 0);
+  return total;
 }
 
 std::string FormatCelLiteral(const Value& v) {

@@ -99,6 +99,20 @@ class Value {
 // Errors and absent values are never equal to anything.
 bool ValuesEqual(const Value& a, const Value& b);
 
+// ValuesEqual that counts the work it does into *work: one unit per list
+// item or map entry looked at (a map's key search counts every key tried),
+// one per 8 bytes of text compared, one per other value. Stops once *work
+// reaches `limit` and returns false: a caller that sees *work >= limit
+// treats the answer as "ran out", not as "unequal".
+bool ValuesEqualCounted(const Value& a, const Value& b, std::uint64_t limit, std::uint64_t* work);
+
+// About the bytes `v` takes written as JSON: a text's bytes and its quotes,
+// a number's digits, brackets and separators (escapes are not counted, so
+// this is at most the real size). Counting stops past `limit`, and the
+// result is then some number above it. *visited (added to) counts the
+// values looked at, so a caller can charge for the walk.
+std::uint64_t JsonBytes(const Value& v, std::uint64_t limit, std::uint64_t* visited);
+
 // Prints a value as a CEL literal: 3, 3u, 3.0, "s", [1, 2], {"k": 1}, null,
 // timestamp("2009-02-13T23:31:30Z"), duration("1.5s"). Errors print as
 // error("message").

@@ -1,12 +1,15 @@
 // PolicyImpl::Decide: runs the compiled stages over one case. Everything is
 // slots and pointers here: no parsing and no name lookups per decision.
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "common/int128.h"
 #include "common/time.h"
+#include "expr/regex_pool.h"
 #include "decision/policy_impl.h"
 #include "decision/compact_json.h"
 #include "policy/script_template.h"
@@ -77,35 +80,49 @@ bool Fits(const Type& t, const Value& v, std::string* why) {
   return false;
 }
 
-// Adds the items of `add` that `into` lacks, in order. An `into` that is not
-// a list is replaced (an empty one first, so `add` loses its own repeats).
-void AppendUnique(const Value& add, Value* into) {
-  if (add.kind() != Value::Kind::kList) {
-    *into = add;
-    return;
+// Money as scripts show it: 299.00, -12.50.
+std::string Money(std::int64_t c) {
+  const std::uint64_t a = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
+  return std::string(c < 0 ? "-" : "") + std::to_string(a / 100) + "." + (a % 100 < 10 ? "0" : "") +
+         std::to_string(a % 100);
+}
+
+// A double that is NaN or infinite, in a value or in a list's items (list
+// types nest at most four deep).
+bool NonFinite(const Value& v, int depth = 0) {
+  if (v.kind() == Value::Kind::kDouble) return !std::isfinite(v.double_value());
+  if (v.kind() != Value::Kind::kList || depth > 8) return false;
+  for (const Value& e : v.list_value()) {
+    if (NonFinite(e, depth + 1)) return true;
   }
-  Value::List merged;
-  if (into->kind() == Value::Kind::kList) merged = into->list_value();
-  for (const Value& e : add.list_value()) {
-    bool seen = false;
-    for (const Value& m : merged) {
-      if (ValuesEqual(m, e)) {
-        seen = true;
-        break;
-      }
-    }
-    if (!seen) merged.push_back(e);
+  return false;
+}
+
+// The first negative amount in a money value (or list of them), if any.
+const Value* Negative(const Value& v, int depth = 0) {
+  if (v.kind() == Value::Kind::kInt) return v.int_value() < 0 ? &v : nullptr;
+  if (v.kind() != Value::Kind::kList || depth > 8) return nullptr;
+  for (const Value& e : v.list_value()) {
+    if (const Value* n = Negative(e, depth + 1)) return n;
   }
-  *into = Value::ListOf(std::move(merged));
+  return nullptr;
 }
 
 class Decider {
  public:
   // With `build_fields` false the decided values stay here (values(),
   // matched()) instead of being copied into `d`, which then only gets errors.
-  Decider(const PolicyModel& m, const TimeZone* default_zone, const FactsData& facts, const DecideOptions& options,
-          Decision* d, bool build_fields = true)
-      : m_(m), default_zone_(default_zone), facts_(facts), options_(options), d_(d), build_fields_(build_fields) {
+  Decider(const PolicyModel& m, const VocabularySlots& vocabulary, const TimeZone* default_zone,
+          const FactsData& facts, const DecideOptions& options, Decision* d, bool build_fields = true)
+      : m_(m),
+        vocabulary_(vocabulary),
+        default_zone_(default_zone),
+        facts_(facts),
+        options_(options),
+        d_(d),
+        regexes_(m.limits.max_regex_memory, m.limits.max_policy_regex_memory, RegexPool::WhenFull::kEmpty),
+        explain_steps_left_(m.limits.max_eval_steps),
+        build_fields_(build_fields) {
     decided_.resize(m.schema.decisions.size());
     for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
     spaces_[kFactSpace] = facts.slots.data();
@@ -115,6 +132,10 @@ class Decider {
     ctx_.steps_left = m.limits.max_eval_steps;
     ctx_.max_collection_size = m.limits.max_collection_size;
     ctx_.max_string_length = m.limits.max_string_length;
+    ctx_.max_value_bytes = m.limits.max_decision_bytes;
+    ctx_.max_regex_memory = m.limits.max_regex_memory;
+    ctx_.regex_cache = &regexes_;
+    set_by_.assign(m.schema.decisions.size(), nullptr);
   }
 
   void Run() {
@@ -152,7 +173,11 @@ class Decider {
             inv.location);
     }
     if (!d_->ok() || OverBudget()) return;
+    CheckVocabulary();
+    if (!d_->ok()) return;
     RenderScript();
+    if (!d_->ok()) return;
+    CheckSize();
     if (!build_fields_) return;
     d_->fields.reserve(m_.schema.decisions.size());
     for (const FieldDecl& f : m_.schema.decisions) {
@@ -168,15 +193,11 @@ class Decider {
 
  private:
   // A money field declared `at_most:` (the refund, at most what was paid)
-  // is never decided over it, unless its `unless:` holds. A cap that cannot
-  // be worked out because a fact it names is absent holds the field to
-  // nothing; one that fails otherwise (an overflow) fails the decision.
+  // is never decided over it, unless its `unless:` holds. The cap fails
+  // closed: one that cannot be worked out because facts it names are absent
+  // fails the decision, naming them (a field at 0 needs no cap: money is
+  // never negative); one that fails otherwise (an overflow) fails it too.
   void CheckCaps() {
-    auto money = [](std::int64_t c) {
-      const std::uint64_t a = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
-      return std::string(c < 0 ? "-" : "") + std::to_string(a / 100) + "." + (a % 100 < 10 ? "0" : "") +
-             std::to_string(a % 100);
-    };
     for (const FieldDecl& f : m_.schema.decisions) {
       if (!f.at_most) continue;
       const Value& v = decided_[f.slot];
@@ -184,24 +205,150 @@ class Decider {
       Value cap = f.at_most->Evaluate(ctx_);
       if (cap.is_error()) {
         if (OverBudget()) return;
+        // The error names the absent fact the cap could not do without (one
+        // it reads through has() is not named).
         bool absent = false;
         for (std::uint32_t slot : f.at_most_facts) absent = absent || facts_.slots[slot].is_absent();
         if (!absent) {
           Error("'" + f.name + "' cannot be checked against its at_most (" + f.at_most->source() +
                     "): " + cap.error_message() + "; rules fired: " + FiredList(),
-                f.name, "", f.location);
+                f.name, SetBy(f), f.location);
+        } else if (v.int_value() > 0 && !Unless(f)) {
+          Error("'" + f.name + "' would be " + Money(v.int_value()) + ", and its cap (at_most: " +
+                    f.at_most->source() + ") cannot be worked out: " + cap.error_message() +
+                    " (the policy's unless does not allow it); rules fired: " + FiredList(),
+                f.name, SetBy(f), f.location);
         }
         continue;
       }
       if (cap.kind() != Value::Kind::kInt || v.int_value() <= cap.int_value()) continue;
-      if (f.at_most_unless) {
-        Value allowed = f.at_most_unless->Evaluate(ctx_);
-        if (allowed.kind() == Value::Kind::kBool && allowed.bool_value()) continue;
-      }
-      Error("'" + f.name + "' would be " + money(v.int_value()) + ", more than " + f.at_most->source() + " (" +
-                money(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
-            f.name, "", f.location);
+      if (Unless(f)) continue;
+      Error("'" + f.name + "' would be " + Money(v.int_value()) + ", more than " + f.at_most->source() + " (" +
+                Money(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
+            f.name, SetBy(f), f.location);
     }
+  }
+
+  // The field's `unless` holds (one that cannot be worked out does not).
+  bool Unless(const FieldDecl& f) {
+    if (!f.at_most_unless) return false;
+    Value allowed = f.at_most_unless->Evaluate(ctx_);
+    return allowed.kind() == Value::Kind::kBool && allowed.bool_value();
+  }
+
+  // The rule that last set a decision field ("" for its default).
+  std::string SetBy(const FieldDecl& f) const { return set_by_[f.slot] ? set_by_[f.slot]->id : ""; }
+
+  // The vocabulary's invariants (docs/vocabulary.md, Invariants), for every
+  // policy that declares its fields, whatever the policy's own invariants
+  // say (an overlay can replace those): the freight parts and the refund.
+  void CheckVocabulary() {
+    const VocabularySlots& v = vocabulary_;
+    auto fail = [&](const std::string& field, const std::string& what) {
+      const auto& decl = m_.schema.decisions[m_.schema.decision_index.at(field)];
+      Error("the decision breaks the vocabulary's invariants: " + what + "; rules fired: " + FiredList(), field,
+            SetBy(decl), decl.location);
+    };
+    auto amount = [&](std::uint32_t slot) -> std::int64_t {
+      const Value& x = decided_[slot];
+      return x.kind() == Value::Kind::kInt ? x.int_value() : 0;
+    };
+    if (v.freight) {
+      const Value& payer_value = decided_[v.payer];
+      const std::string payer = payer_value.kind() == Value::Kind::kString ? payer_value.string_value() : "";
+      const std::int64_t merchant = amount(v.merchant), customer = amount(v.customer),
+                         insurance = amount(v.insurance);
+      const bool quoted = v.to_be_quoted && decided_[*v.to_be_quoted].kind() == Value::Kind::kBool &&
+                          decided_[*v.to_be_quoted].bool_value();
+      const Value& rs = facts_.slots[v.return_shipping];
+      const bool rs_known = rs.kind() == Value::Kind::kInt;
+      const std::string parts = "freight.merchant_cents " + Money(merchant) + ", freight.customer_cents " +
+                                Money(customer) + ", freight.insurance_cents " + Money(insurance);
+      const bool any = merchant != 0 || customer != 0 || insurance != 0;
+      if (payer == "none") {
+        if (any) return fail("freight.payer", "freight.payer is none (nothing goes back) but " + parts);
+        if (quoted) return fail("freight.to_be_quoted", "freight.payer is none (nothing goes back) but freight.to_be_quoted is true");
+      } else if (quoted) {
+        if (any) return fail("freight.to_be_quoted", "freight.to_be_quoted is true but " + parts);
+        if (rs_known) {
+          return fail("freight.to_be_quoted", "freight.to_be_quoted is true but request.return_shipping_cents is known (" +
+                                                  Money(rs.int_value()) + ")");
+        }
+      } else if (!rs_known) {
+        if (v.to_be_quoted) {
+          return fail("freight.to_be_quoted", "goods go back (freight.payer is " + payer +
+                                                  ") and request.return_shipping_cents is absent, but "
+                                                  "freight.to_be_quoted is false");
+        }
+      } else {
+        const Int128 sum = static_cast<Int128>(merchant) + customer + insurance;
+        if (sum != rs.int_value()) {
+          return fail("freight.payer", parts + " do not add up to request.return_shipping_cents (" +
+                                           Money(rs.int_value()) + ")");
+        }
+        // The party named pays something of a freight there is; the
+        // insurance pays first, so its part counts for whoever it covers.
+        bool pays = true;
+        if (rs.int_value() > 0) {
+          if (payer == "merchant") pays = merchant > 0 || insurance > 0;
+          if (payer == "customer") pays = customer > 0 || insurance > 0;
+          if (payer == "split") pays = merchant > 0 || customer > 0 || insurance > 0;
+          if (payer == "insurance") pays = insurance > 0;
+        }
+        if (!pays) {
+          return fail("freight.payer", "freight.payer is " + payer + " but pays nothing of a freight of " +
+                                           Money(rs.int_value()) + " (" + parts + ")");
+        }
+      }
+    }
+    if (v.refund) {
+      const Value& r = decided_[v.refund_cents];
+      if (r.kind() != Value::Kind::kInt || r.int_value() <= 0) return;
+      auto fact = [&](const std::optional<std::uint32_t>& slot) -> const Value* {
+        if (!slot || facts_.slots[*slot].kind() != Value::Kind::kInt) return nullptr;
+        return &facts_.slots[*slot];
+      };
+      auto or0 = [&](const Value* x) -> Int128 { return x ? x->int_value() : 0; };
+      const Value* item = fact(v.item_paid);
+      const Value* total = fact(v.total_paid);
+      const Value* fee = fact(v.shipping_fee);
+      const Value* dup = fact(v.duplicate_charge);
+      const std::string dup_text = dup ? " + order.duplicate_charge_cents (" + Money(dup->int_value()) + ")" : "";
+      if (item && r.int_value() > or0(item) + or0(fee) + or0(dup)) {
+        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) + ", more than item.paid_cents (" +
+                                        Money(item->int_value()) + ")" +
+                                        (fee ? " + order.shipping_fee_cents (" + Money(fee->int_value()) + ")" : "") +
+                                        dup_text);
+      }
+      if (total && r.int_value() > or0(total) + or0(dup)) {
+        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) +
+                                        ", more than order.total_paid_cents (" + Money(total->int_value()) + ")" +
+                                        dup_text);
+      }
+      if (!item && !total) {
+        std::string absent;
+        if (v.item_paid) absent = "fact 'item.paid_cents' is absent";
+        if (v.total_paid) absent += (absent.empty() ? "" : ", ") + std::string("fact 'order.total_paid_cents' is absent");
+        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) +
+                                        " but what was paid cannot be known: " + absent);
+      }
+    }
+  }
+
+  // The whole decision within max_decision_bytes: its fields, the rules
+  // that fired and the script, as JSON.
+  void CheckSize() {
+    const std::uint64_t limit = m_.limits.max_decision_bytes;
+    std::uint64_t bytes = d_->script_text.size(), visited = 0;
+    for (const Rule* rule : matched_) bytes += rule->id.size() + 3;
+    for (const FieldDecl& f : m_.schema.decisions) {
+      if (bytes > limit) break;
+      bytes += f.name.size() + 4 + JsonBytes(decided_[f.slot], limit - bytes, &visited);
+    }
+    if (bytes <= limit) return;
+    Error("the decision is larger than " + std::to_string(limit) +
+              " bytes as JSON (limit max_decision_bytes); rules fired: " + FiredList(),
+          "", "", {});
   }
 
   // The step budget bounds the whole decision: once it is spent the
@@ -245,13 +392,27 @@ class Decider {
       return true;
     }
     if (options_.explain) {
-      // Explaining re-evaluates parts of the condition; it must not spend
-      // the decision's budget, or --explain could change the decision.
+      // Explaining re-evaluates parts of the condition. It must not spend
+      // the decision's budget, or --explain could change the decision, and
+      // it must not get a fresh one per rule, or explaining 1,000 rules
+      // could cost 1,000 decisions: all the explaining of one decision
+      // shares a budget of its own, as large as the decision's.
       std::int64_t steps_left = ctx_.steps_left;
-      Explain(stage, rule, v);
+      ctx_.steps_left = explain_steps_left_;
+      if (ctx_.steps_left < 0) {
+        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, ExplainBudgetSpent());
+      } else {
+        Explain(stage, rule, v);
+      }
+      explain_steps_left_ = ctx_.steps_left;
       ctx_.steps_left = steps_left;
     }
     return false;
+  }
+
+  std::string ExplainBudgetSpent() const {
+    return "not explained: explaining this decision took its budget of " + std::to_string(m_.limits.max_eval_steps) +
+           " steps";
   }
 
   // Which part of the condition failed: the first top-level && part that is
@@ -260,6 +421,10 @@ class Decider {
     const auto& parts = rule.when->conjuncts();
     for (std::size_t i = 0; i < parts.size(); ++i) {
       Value p = rule.when->EvaluateConjunct(i, ctx_);
+      if (ctx_.steps_left < 0) {
+        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, ExplainBudgetSpent());
+        return;
+      }
       if (p.is_error()) {
         Trace(stage, rule, RuleTrace::Outcome::kError, "\"" + parts[i].source + "\": " + p.error_message());
         return;
@@ -291,13 +456,63 @@ class Decider {
         Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + why, f.name, rule.id, a.location);
         continue;
       }
+      if (NonFinite(v)) {
+        Error("rule '" + rule.id + "' cannot set '" + f.name + "': " + FormatCelLiteral(v) +
+                  " is not a finite number",
+              f.name, rule.id, a.location);
+        continue;
+      }
+      if (f.money) {
+        if (const Value* n = Negative(v)) {
+          Error("rule '" + rule.id + "' cannot set '" + f.name + "' to " + Money(n->int_value()) +
+                    ": a money field is never negative",
+                f.name, rule.id, a.location);
+          continue;
+        }
+      }
+      set_by_[a.slot] = &rule;
       if (stage.hit == HitPolicy::kCollect && f.type->kind() == TK::kList) {
         if (!touched_in_stage(stage, a.slot)) decided_[a.slot] = Value();
-        AppendUnique(v, &decided_[a.slot]);
+        if (!AppendUnique(v, &decided_[a.slot])) {
+          OverBudget();
+          return;
+        }
       } else {
         decided_[a.slot] = std::move(v);
       }
     }
+  }
+
+  // Adds the items of `add` that `into` lacks, in order. An `into` that is
+  // not a list is replaced (an empty one first, so `add` loses its own
+  // repeats). Every comparison is charged to the budget, item by item;
+  // false when the budget ran out.
+  bool AppendUnique(const Value& add, Value* into) {
+    if (add.kind() != Value::Kind::kList) {
+      *into = add;
+      return true;
+    }
+    Value::List merged;
+    if (into->kind() == Value::Kind::kList) merged = into->list_value();
+    const std::int64_t left = ctx_.steps_left < 0 ? 0 : ctx_.steps_left;
+    const std::uint64_t limit = (static_cast<std::uint64_t>(left) + 1) * 8;
+    std::uint64_t work = 0;
+    for (const Value& e : add.list_value()) {
+      bool seen = false;
+      for (const Value& m : merged) {
+        if (ValuesEqualCounted(m, e, limit, &work)) {
+          seen = true;
+          break;
+        }
+        if (work >= limit) break;
+      }
+      if (work >= limit) break;
+      if (!seen) merged.push_back(e);
+    }
+    ctx_.steps_left -= static_cast<std::int64_t>(work / 8);
+    if (work >= limit) return false;
+    *into = Value::ListOf(std::move(merged));
+    return true;
   }
 
   // In a collect stage, the first rule to set a list replaces what earlier
@@ -383,11 +598,16 @@ class Decider {
   }
 
   const PolicyModel& m_;
+  const VocabularySlots& vocabulary_;
   const TimeZone* default_zone_;
   const FactsData& facts_;
   const DecideOptions& options_;
   Decision* d_;
+  // Patterns built while deciding, each compiled once (explaining too).
+  RegexPool regexes_;
+  std::int64_t explain_steps_left_;
   std::vector<Value> decided_;
+  std::vector<const Rule*> set_by_;  // the rule that last set each field
   const Value* spaces_[2];
   EvalContext ctx_;
   std::vector<const Rule*> matched_;
@@ -414,6 +634,50 @@ class DecidedFields final : public FieldSource {
 
 }  // namespace
 
+const VocabularySlots& PolicyImpl::vocabulary() const {
+  std::call_once(vocabulary_once_, [this] {
+    const Schema& schema = model_.schema;
+    auto money = [](const std::unordered_map<std::string, std::uint32_t>& index,
+                    const std::vector<FieldDecl>& decls, const char* name) -> std::optional<std::uint32_t> {
+      auto it = index.find(name);
+      if (it == index.end() || !decls[it->second].money) return std::nullopt;
+      return it->second;
+    };
+    auto fact = [&](const char* name) { return money(schema.fact_index, schema.facts, name); };
+    auto field = [&](const char* name) { return money(schema.decision_index, schema.decisions, name); };
+    VocabularySlots v;
+    auto payer = schema.decision_index.find("freight.payer");
+    const bool payer_ok = payer != schema.decision_index.end() &&
+                          schema.decisions[payer->second].type->kind() == TK::kEnum &&
+                          schema.decisions[payer->second].type->enum_type()->Contains("none");
+    auto merchant = field("freight.merchant_cents"), customer = field("freight.customer_cents"),
+         insurance = field("freight.insurance_cents");
+    auto rs = fact("request.return_shipping_cents");
+    if (payer_ok && merchant && customer && insurance && rs) {
+      v.freight = true;
+      v.payer = payer->second;
+      v.merchant = *merchant;
+      v.customer = *customer;
+      v.insurance = *insurance;
+      v.return_shipping = *rs;
+      auto quoted = schema.decision_index.find("freight.to_be_quoted");
+      if (quoted != schema.decision_index.end() && schema.decisions[quoted->second].type->kind() == TK::kBool) {
+        v.to_be_quoted = quoted->second;
+      }
+    }
+    v.item_paid = fact("item.paid_cents");
+    v.total_paid = fact("order.total_paid_cents");
+    v.shipping_fee = fact("order.shipping_fee_cents");
+    v.duplicate_charge = fact("order.duplicate_charge_cents");
+    if (auto refund = field("refund_cents"); refund && (v.item_paid || v.total_paid)) {
+      v.refund = true;
+      v.refund_cents = *refund;
+    }
+    vocabulary_ = v;
+  });
+  return vocabulary_;
+}
+
 Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) const {
   const FactsData* data = DataOf(facts);
   if (!Accepts(data)) {
@@ -436,7 +700,7 @@ Decision PolicyImpl::DecideAccepted(const FactsData& data, const Facts& facts, c
     d.policy_version = model_.version;
     d.policy_digest = model_.digest;
     d.case_id = facts.case_id();
-    Decider(model_, default_zone_, data, options, &d).Run();
+    Decider(model_, vocabulary(), default_zone_, data, options, &d).Run();
   } catch (const std::bad_alloc&) {
     d.errors.push_back({"out of memory while deciding", "", "", {}});
   } catch (const std::exception& e) {
@@ -475,7 +739,7 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
   if (options.explain) return general();
   try {
     Decision errors;
-    Decider decider(model_, default_zone_, data, options, &errors, /*build_fields=*/false);
+    Decider decider(model_, vocabulary(), default_zone_, data, options, &errors, /*build_fields=*/false);
     decider.Run();
     // A decision that failed is rare: the general path writes its errors.
     if (!errors.ok()) return general();

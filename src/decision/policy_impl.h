@@ -5,7 +5,9 @@
 #ifndef AFTERSALES_DECISION_POLICY_IMPL_H_
 #define AFTERSALES_DECISION_POLICY_IMPL_H_
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +34,22 @@ struct FactsData {
 
 struct FactKeyTree;
 class DecisionLayout;
+
+// The vocabulary's fields (docs/vocabulary.md) whose invariants the engine
+// enforces for every policy that declares them, by slot. Found from the
+// schema on first use (engine.cc): a field counts when it is declared with
+// the vocabulary's type (money, the payer an enum with the word `none`).
+struct VocabularySlots {
+  // freight.payer, freight.{merchant,customer,insurance}_cents and
+  // request.return_shipping_cents all declared; freight.to_be_quoted maybe.
+  bool freight = false;
+  std::uint32_t payer = 0, merchant = 0, customer = 0, insurance = 0, return_shipping = 0;
+  std::optional<std::uint32_t> to_be_quoted;
+  // refund_cents declared, and item.paid_cents or order.total_paid_cents.
+  bool refund = false;
+  std::uint32_t refund_cents = 0;
+  std::optional<std::uint32_t> item_paid, total_paid, shipping_fee, duplicate_charge;
+};
 
 class PolicyImpl {
  public:
@@ -73,6 +91,8 @@ class PolicyImpl {
   // The policy whose rules decide `data`: the overlay of its platform, or
   // this policy. Reads one slot and indexes a vector. REQUIRES: Accepts(&data).
   const PolicyImpl& Route(const FactsData& data) const;
+  // The vocabulary's fields this policy declares (engine.cc). Thread-safe.
+  const VocabularySlots& vocabulary() const;
 
  private:
   // Deciding, once the facts are known to be this policy's to decide.
@@ -96,6 +116,8 @@ class PolicyImpl {
   std::shared_ptr<const EnumType> platform_enum_;
   std::vector<const PolicyImpl*> by_platform_;
   std::vector<PlatformOverlay> overlays_;
+  mutable std::once_flag vocabulary_once_;
+  mutable VocabularySlots vocabulary_;
 };
 
 }  // namespace aftersales::internal

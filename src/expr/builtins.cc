@@ -13,6 +13,7 @@
 
 #include "common/int128.h"
 #include "common/time.h"
+#include "expr/regex_pool.h"
 
 namespace aftersales::internal {
 namespace {
@@ -42,6 +43,22 @@ void Charge(Frame& f, std::size_t units, std::size_t per_step) {
   f.ctx->steps_left -= static_cast<std::int64_t>(units / per_step);
 }
 
+Value ValueTooLarge(Frame& f) {
+  return Err("value too large: more than " + std::to_string(f.ctx->max_value_bytes) +
+             " bytes as JSON (limit max_decision_bytes)");
+}
+
+// `a + b` of two lists would be over max_value_bytes: the error, else absent.
+// Measuring walks the items, which is charged like looking through them.
+Value CheckBytes(const Value& a, const Value& b, Frame& f) {
+  const std::uint64_t limit = f.ctx->max_value_bytes;
+  std::uint64_t visited = 0;
+  std::uint64_t bytes = JsonBytes(a, limit, &visited);
+  if (bytes <= limit) bytes += JsonBytes(b, limit - bytes, &visited);
+  Charge(f, static_cast<std::size_t>(visited), kItemsPerStep);
+  return bytes > limit ? ValueTooLarge(f) : Value();
+}
+
 // ---- arithmetic -----------------------------------------------------------
 
 Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
@@ -63,6 +80,7 @@ Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
       return Err("string too long: more than " + std::to_string(f.ctx->max_string_length) +
                  " bytes (limit max_string_length)");
     }
+    if (size + 2 > f.ctx->max_value_bytes) return ValueTooLarge(f);
     Charge(f, size, kBytesPerStep);
     return Value::String(a[0].string_value() + a[1].string_value());
   }
@@ -73,6 +91,7 @@ Value Add(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
                  " items (limit max_collection_size)");
     }
     Charge(f, size, kItemsPerStep);
+    if (Value over = CheckBytes(a[0], a[1], f); over.is_error()) return over;
     Value::List out = a[0].list_value();
     out.insert(out.end(), a[1].list_value().begin(), a[1].list_value().end());
     return Value::ListOf(std::move(out));
@@ -237,23 +256,30 @@ Value GreaterEq(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
   return Compare(a, n, ">=", [](int c) { return c >= 0; });
 }
 
-// What comparing two values costs: texts or lists of one length are
-// compared item by item (of different lengths, not at all).
-void ChargeCompare(const Value& a, const Value& b, Frame& f) {
-  if (a.kind() == K::kString && b.kind() == K::kString && a.string_value().size() == b.string_value().size()) {
-    Charge(f, a.string_value().size(), kBytesPerStep);
-  } else if (a.kind() == K::kList && b.kind() == K::kList && a.list_value().size() == b.list_value().size()) {
-    Charge(f, a.list_value().size(), kItemsPerStep);
-  }
+// Equality charged by the work it really does: every item of nested lists
+// and maps it looks at (8 to a step), every 64 bytes of text compared. It
+// stops when the budget would run out, so one comparison of two huge
+// nested lists cannot run past it. False with *spent set: the budget ran out.
+bool EqualCharged(const Value& a, const Value& b, Frame& f, bool* spent) {
+  const std::int64_t left = f.ctx->steps_left < 0 ? 0 : f.ctx->steps_left;
+  const std::uint64_t limit =
+      (static_cast<std::uint64_t>(left) + 1) * kItemsPerStep;  // just past the budget: spent
+  std::uint64_t work = 0;
+  const bool eq = ValuesEqualCounted(a, b, limit, &work);
+  Charge(f, static_cast<std::size_t>(work), kItemsPerStep);
+  *spent = work >= limit;
+  return eq;
 }
 
 Value Eq(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
-  ChargeCompare(a[0], a[1], f);
-  return Value::Bool(ValuesEqual(a[0], a[1]));
+  bool spent = false;
+  const bool eq = EqualCharged(a[0], a[1], f, &spent);
+  return spent ? BudgetError() : Value::Bool(eq);
 }
 Value Ne(const Value* a, std::size_t, const BuiltinData&, Frame& f) {
-  ChargeCompare(a[0], a[1], f);
-  return Value::Bool(!ValuesEqual(a[0], a[1]));
+  bool spent = false;
+  const bool eq = EqualCharged(a[0], a[1], f, &spent);
+  return spent ? BudgetError() : Value::Bool(!eq);
 }
 
 const Value* MapLookup(const Value& map, const Value& key) {
@@ -265,15 +291,22 @@ const Value* MapLookup(const Value& map, const Value& key) {
 
 Value In(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (a[1].kind() == K::kList) {
-    const Value::List& l = a[1].list_value();
-    for (std::size_t i = 0; i < l.size(); ++i) {
-      if (ValuesEqual(l[i], a[0])) {
-        Charge(f, i, kItemsPerStep);  // what was looked through
-        return Value::Bool(true);
+    // Each item compared is charged for what comparing it took (nested
+    // lists item by item), and the search stops when the budget is spent.
+    const std::int64_t left = f.ctx->steps_left < 0 ? 0 : f.ctx->steps_left;
+    const std::uint64_t limit = (static_cast<std::uint64_t>(left) + 1) * kItemsPerStep;
+    std::uint64_t work = 0;
+    bool found = false;
+    for (const Value& e : a[1].list_value()) {
+      if (ValuesEqualCounted(e, a[0], limit, &work)) {
+        found = true;
+        break;
       }
+      if (work >= limit) break;
     }
-    Charge(f, l.size(), kItemsPerStep);
-    return Value::Bool(false);
+    Charge(f, static_cast<std::size_t>(work), kItemsPerStep);
+    if (work >= limit) return BudgetError();
+    return Value::Bool(found);
   }
   if (a[1].kind() == K::kMap) {
     Charge(f, a[1].map_value().size(), kItemsPerStep);
@@ -282,7 +315,7 @@ Value In(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   return NoOverload("in", a, n);
 }
 
-Value Index(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
+Value Index(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (a[0].kind() == K::kList) {
     const auto& l = a[0].list_value();
     std::int64_t i;
@@ -309,6 +342,7 @@ Value Index(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
     if (k != K::kString && k != K::kInt && k != K::kUint && k != K::kBool && k != K::kDouble) {
       return Err("unsupported map key type: " + std::string(Value::KindName(k)));
     }
+    Charge(f, a[0].map_value().size(), kItemsPerStep);
     const Value* v = MapLookup(a[0], a[1]);
     if (!v) return Err("no such key: " + FormatCelLiteral(a[1]));
     return *v;
@@ -367,16 +401,49 @@ Value EndsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   return Value::Bool(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
 }
 
+// RE2 matches in time linear in the text: with its DFA, about a byte a
+// nanosecond, until the DFA's cache (within max_regex_memory) overflows,
+// as a hostile pattern on a long text makes it; then with the NFA, whose
+// time is the text's length times the program's size. A match is charged
+// for that worst case, before it runs: a step per kRegexWorkPerStep bytes
+// times instructions. A pattern built at run time is charged for compiling
+// it too (its length, then its program's size), and compiled once per
+// decision (EvalContext::regex_cache).
+constexpr std::uint64_t kRegexWorkPerStep = 32;
+constexpr std::size_t kPatternBytesPerStep = 1;
+constexpr std::size_t kProgramInstsPerStep = 1;
+
 Value Matches(const Value* a, std::size_t n, const BuiltinData& data, Frame& f) {
   if (!TwoStrings(a, n)) return NoOverload("matches", a, n);
-  Charge(f, a[0].string_value().size() + (data.regex ? 0 : a[1].string_value().size()), kBytesPerStep);
-  if (data.regex) return Value::Bool(RE2::PartialMatch(a[0].string_value(), *data.regex));
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(8 << 20);
-  RE2 re(a[1].string_value(), opts);
-  if (!re.ok()) return Err("invalid regular expression: " + re.error());
-  return Value::Bool(RE2::PartialMatch(a[0].string_value(), re));
+  const std::string& text = a[0].string_value();
+  const RE2* re = data.regex.get();
+  std::int64_t size = data.regex_size;
+  std::shared_ptr<const RE2> built;
+  if (!re) {
+    const std::string& pattern = a[1].string_value();
+    if (f.ctx->regex_cache) built = f.ctx->regex_cache->Find(pattern);
+    if (!built) {
+      // Charged before compiling, so a huge pattern is never compiled on
+      // a budget that cannot pay for it.
+      Charge(f, pattern.size(), kPatternBytesPerStep);
+      if (f.ctx->steps_left < 0) return BudgetError();
+      std::string error;
+      if (f.ctx->regex_cache) {
+        built = f.ctx->regex_cache->Add(pattern, &error);
+      } else {
+        RegexPool once(f.ctx->max_regex_memory, f.ctx->max_regex_memory, RegexPool::WhenFull::kEmpty);
+        built = once.Add(pattern, &error);
+      }
+      if (!built) return Err(error);
+      Charge(f, static_cast<std::size_t>(built->ProgramSize()), kProgramInstsPerStep);
+    }
+    size = built->ProgramSize();
+    re = built.get();
+  }
+  const std::uint64_t work = (static_cast<std::uint64_t>(text.size()) + 1) * static_cast<std::uint64_t>(size);
+  f.ctx->steps_left -= static_cast<std::int64_t>(work / kRegexWorkPerStep);
+  if (f.ctx->steps_left < 0) return BudgetError();
+  return Value::Bool(RE2::PartialMatch(text, *re));
 }
 
 // ---- conversions ----------------------------------------------------------

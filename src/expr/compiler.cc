@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "aftersales/options.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "expr/ast.h"
@@ -89,7 +90,8 @@ struct Checked {
 
 class Compiler {
  public:
-  Compiler(std::string_view source, const Declarations& decls) : source_(source), decls_(decls) {}
+  Compiler(std::string_view source, const Declarations& decls, RegexPool* regex_pool)
+      : source_(source), decls_(decls), regex_pool_(regex_pool) {}
 
   Checked Compile(const Expr& e) {
     if (++depth_ > kMaxCompileDepth) {
@@ -494,14 +496,14 @@ class Compiler {
     };
     if (fn == "matches" && e.args.size() == 2) {
       if (const std::string* pattern = literal_string(*e.args[1])) {
-        RE2::Options opts;
-        opts.set_log_errors(false);
-        opts.set_max_mem(8 << 20);
-        auto re = std::make_shared<const RE2>(*pattern, opts);
-        if (!re->ok()) {
-          issues.push_back({"expr.regex", "invalid regular expression: " + re->error(), e.args[1]->offset});
+        std::string error;
+        auto re = regex_pool_->Get(*pattern, &error);
+        if (!re) {
+          const bool invalid = error.rfind("invalid", 0) == 0;
+          issues.push_back({invalid ? "expr.regex" : "expr.limit", error, e.args[1]->offset});
           return false;
         }
+        data->regex_size = re->ProgramSize();
         data->regex = std::move(re);
       }
     }
@@ -651,6 +653,7 @@ class Compiler {
 
   std::string_view source_;
   const Declarations& decls_;
+  RegexPool* regex_pool_;
   std::vector<Local> scope_;
   int depth_ = 0;
   bool too_deep_ = false;
@@ -730,7 +733,16 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     if (result.issues.empty()) result.issues.push_back({"expr.syntax", "cannot parse the expression", 0});
     return result;
   }
-  Compiler compiler(source, decls);
+  // The conjuncts below are compiled again from the same tree: the pool
+  // gives them the RE2s the whole expression has, not copies.
+  std::optional<RegexPool> own_pool;
+  RegexPool* pool = options.regex_pool;
+  if (!pool) {
+    const Limits defaults;
+    pool = &own_pool.emplace(defaults.max_regex_memory, defaults.max_policy_regex_memory,
+                             RegexPool::WhenFull::kRefuse);
+  }
+  Compiler compiler(source, decls, pool);
   Checked root = compiler.Compile(*parsed.expr);
   if (root.node && options.result_enum && options.result_enum->kind() == TK::kEnum &&
       root.type->kind() == TK::kString) {
@@ -766,7 +778,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     std::uint32_t end = std::max<std::uint32_t>(p->end, start);
     BalanceParens(tokens, &start, &end);
     std::string text(source.substr(start, end - start));
-    Compiler again(source, decls);
+    Compiler again(source, decls, pool);
     Checked c = again.Compile(*p);
     if (!c.node) {  // cannot happen: the whole compiled
       conjuncts.clear();

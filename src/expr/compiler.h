@@ -16,6 +16,7 @@
 
 #include "expr/declarations.h"
 #include "expr/program.h"
+#include "expr/regex_pool.h"
 #include "expr/type.h"
 
 namespace aftersales::internal {
@@ -30,6 +31,12 @@ struct CompileOptions {
   // only of string literals (`cond ? 'merchant' : 'customer'`), each
   // literal is checked against the enum and the result is typed as it.
   TypePtr result_enum;
+  // Constant regex patterns (`s.matches('^[0-9]+$')`) are compiled here,
+  // into this pool: one RE2 per distinct pattern for the whole policy, and
+  // together within the policy's regex memory (an "expr.limit" issue at the
+  // pattern that goes over). Null: a pool of the expression's own with the
+  // default limits.
+  RegexPool* regex_pool = nullptr;
 };
 
 struct ExprIssue {

@@ -37,6 +37,8 @@ EvalContext MakeContext(const Limits& limits) {
   ctx.steps_left = limits.max_eval_steps;
   ctx.max_collection_size = limits.max_collection_size;
   ctx.max_string_length = limits.max_string_length;
+  ctx.max_value_bytes = limits.max_decision_bytes;
+  ctx.max_regex_memory = limits.max_regex_memory;
   return ctx;
 }
 
@@ -47,6 +49,11 @@ ExpressionResult Evaluate(std::string_view expr, const std::vector<std::pair<std
   options.max_length = limits.max_expression_length;
   options.max_depth = limits.max_expression_depth;
 
+  internal::RegexPool regexes(limits.max_regex_memory, limits.max_policy_regex_memory,
+                              internal::RegexPool::WhenFull::kRefuse);
+  options.regex_pool = &regexes;
+  internal::RegexPool built(limits.max_regex_memory, limits.max_policy_regex_memory,
+                            internal::RegexPool::WhenFull::kEmpty);
   Declarations decls;
   std::vector<Value> slots;
   // A value may refer to its program's constants: the programs of the
@@ -85,6 +92,7 @@ ExpressionResult Evaluate(std::string_view expr, const std::vector<std::pair<std
   }
   const Value* spaces[1] = {slots.data()};
   EvalContext ctx = MakeContext(limits);
+  ctx.regex_cache = &built;
   ctx.spaces = spaces;
   ctx.num_spaces = 1;
   Value v = compiled.program->Evaluate(ctx);

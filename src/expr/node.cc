@@ -8,6 +8,35 @@ Value BudgetError() { return Value::Error("evaluation step budget exhausted"); }
 
 namespace {
 
+// The JSON size of a list being built, item by item, against
+// max_value_bytes (max_decision_bytes): `x.items.map(i, x.text)` shares one
+// text in memory but would print it once per item. Measuring an item walks
+// it, and that walk is charged like looking through a list.
+class BytesMeter {
+ public:
+  explicit BytesMeter(Frame& f) : f_(f), limit_(f.ctx->max_value_bytes), bytes_(2) {}
+  // False when `item` takes the list over the limit.
+  bool Add(const Value& item) {
+    if (item.kind() == Value::Kind::kString) {
+      bytes_ += item.string_value().size() + 3;
+    } else {
+      std::uint64_t visited = 0;
+      bytes_ += JsonBytes(item, limit_ >= bytes_ ? limit_ - bytes_ : 0, &visited) + 1;
+      f_.ctx->steps_left -= static_cast<std::int64_t>(visited / 8);
+    }
+    return bytes_ <= limit_;
+  }
+  Value Error() const {
+    return Value::Error("value too large: more than " + std::to_string(limit_) +
+                        " bytes as JSON (limit max_decision_bytes)");
+  }
+
+ private:
+  Frame& f_;
+  std::uint64_t limit_;
+  std::uint64_t bytes_;
+};
+
 #define AFTERSALES_STEP(f) \
   if (!Step(f)) return BudgetError()
 
@@ -199,9 +228,11 @@ class ListNode final : public Node {
     AFTERSALES_STEP(f);
     Value::List out;
     out.reserve(elems_.size());
+    BytesMeter bytes(f);
     for (const NodePtr& e : elems_) {
       Value v = e->Eval(f);
       if (v.is_error()) return v;
+      if (!bytes.Add(v)) return bytes.Error();
       out.push_back(std::move(v));
     }
     return Value::ListOf(std::move(out));
@@ -219,6 +250,7 @@ class MapNode final : public Node {
     AFTERSALES_STEP(f);
     Value::Map out;
     out.reserve(keys_.size());
+    BytesMeter bytes(f);
     for (std::size_t i = 0; i < keys_.size(); ++i) {
       Value k = keys_[i]->Eval(f);
       if (k.is_error()) return k;
@@ -232,6 +264,7 @@ class MapNode final : public Node {
       }
       Value v = values_[i]->Eval(f);
       if (v.is_error()) return v;
+      if (!bytes.Add(k) || !bytes.Add(v)) return bytes.Error();
       out.emplace_back(std::move(k), std::move(v));
     }
     return Value::MapOf(std::move(out));
@@ -326,6 +359,7 @@ class ComprehensionNode final : public Node {
     Value first_error;
     int count = 0;
     Value::List out;
+    BytesMeter bytes(f);
     for (const Value& item : *items) {
       if (!Step(f)) return BudgetError();
       f.locals[local_] = item;
@@ -342,6 +376,7 @@ class ComprehensionNode final : public Node {
           return Value::Error("list too large: more than " + std::to_string(f.ctx->max_collection_size) +
                               " items (limit max_collection_size)");
         }
+        if (!bytes.Add(v)) return bytes.Error();
         out.push_back(std::move(v));
         continue;
       }
@@ -370,7 +405,10 @@ class ComprehensionNode final : public Node {
           break;
         case MacroKind::kFilter:
           if (p.is_error()) return p;
-          if (p.bool_value()) out.push_back(item);
+          if (p.bool_value()) {
+            if (!bytes.Add(item)) return bytes.Error();
+            out.push_back(item);
+          }
           break;
         case MacroKind::kMap:
           break;

@@ -49,6 +49,7 @@ Value BudgetError();
 // Data a builtin may take from compile time (a constant pattern or zone).
 struct BuiltinData {
   std::shared_ptr<const re2::RE2> regex;
+  std::int64_t regex_size = 0;  // regex->ProgramSize(), what a match costs per byte
   const TimeZone* zone = nullptr;
 };
 

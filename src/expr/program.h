@@ -22,6 +22,8 @@
 namespace aftersales::internal {
 
 // Per-evaluation state. Not shared between threads.
+class RegexPool;
+
 struct EvalContext {
   // spaces[ref.space][ref.slot] is the value of a declared variable; a slot
   // holding an absent Value reads as an error naming the variable.
@@ -32,6 +34,13 @@ struct EvalContext {
   std::int64_t steps_left = 1'000'000;
   std::size_t max_collection_size = 100'000;
   std::size_t max_string_length = 1u << 20;
+  // Bytes, as JSON, of a value built while evaluating (max_decision_bytes).
+  std::size_t max_value_bytes = 4u << 20;
+  // Patterns built while evaluating (`s.matches(a + b)`): compiled once per
+  // decision into this pool, which bounds their memory. Null: each call
+  // compiles its pattern (still within the per-pattern max_regex_memory).
+  RegexPool* regex_cache = nullptr;
+  std::size_t max_regex_memory = 1u << 20;
 };
 
 class Node;  // internal to src/expr

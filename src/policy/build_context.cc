@@ -200,6 +200,7 @@ std::unique_ptr<const Program> BuildContext::CompileExpr(const YamlNode& scalar,
   CompileOptions compile_options;
   compile_options.max_length = options_.limits.max_expression_length;
   compile_options.max_depth = options_.limits.max_expression_depth;
+  compile_options.regex_pool = &regexes_;
   if (expected && expected->kind() == Type::Kind::kEnum) compile_options.result_enum = expected;
   CompileResult compiled = CompileExpression(*text, decls, compile_options);
   for (ExprIssue& issue : compiled.issues) {

@@ -21,6 +21,7 @@
 #include "aftersales/options.h"
 #include "expr/declarations.h"
 #include "expr/program.h"
+#include "expr/regex_pool.h"
 #include "expr/type.h"
 #include "policy/yaml_reader.h"
 
@@ -28,7 +29,10 @@ namespace aftersales::internal {
 
 class BuildContext {
  public:
-  explicit BuildContext(const LoadOptions& options) : options_(options) {}
+  explicit BuildContext(const LoadOptions& options)
+      : options_(options),
+        regexes_(options.limits.max_regex_memory, options.limits.max_policy_regex_memory,
+                 RegexPool::WhenFull::kRefuse) {}
 
   const LoadOptions& options() const { return options_; }
 
@@ -71,6 +75,8 @@ class BuildContext {
 
  private:
   LoadOptions options_;
+  // The policy's constant regex patterns, within max_policy_regex_memory.
+  RegexPool regexes_;
   std::vector<Issue> issues_;
   std::size_t errors_ = 0;
   std::unordered_map<std::string, std::string_view> sources_;

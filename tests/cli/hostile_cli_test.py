@@ -150,6 +150,48 @@ stages:
             expect(f"expr {expr[:20]} error", want in err, err)
             expect(f"expr {expr[:20]} stdout", out == "", out)
 
+        # Issue 12: a decision is bounded, and its money checked, whatever the policy.
+        # The freight invariant holds for a policy without invariants of its own.
+        policy = write(tmp, "freight.yaml", """policy: {name: t, version: "1"}
+stages:
+  - {id: s, hit: first, rules: [{id: r, then: {resolution: return_refund, options: [return_refund], freight.payer: merchant, freight.customer_cents: request.return_shipping_cents}}]}
+""")
+        code, out, err = run(bin_, ["decide", "--policy", policy, "--case", write(tmp, "g.json", json.dumps(GOOD))])
+        expect("freight invariant exit", code == 1, f"{code} {err!r}")
+        expect("freight invariant error", "freight.payer is merchant but pays nothing of a freight of 12.00" in err, err)
+        # The refund cap fails closed when the order's total is absent.
+        no_total = json.loads(json.dumps(GOOD))
+        del no_total["order"]["total_paid_cents"]
+        policy = write(tmp, "refund_all.yaml", """policy: {name: t, version: "1"}
+stages:
+  - {id: s, hit: first, rules: [{id: r, then: {resolution: refund_only, options: [refund_only], refund_cents: item.paid_cents}}]}
+""")
+        code, out, err = run(bin_, ["decide", "--policy", policy, "--case", write(tmp, "nt.json", json.dumps(no_total))])
+        expect("cap fails closed exit", code == 1, f"{code} {err!r}")
+        expect("cap fails closed error", "fact 'order.total_paid_cents' is absent" in err, err)
+        # A list field repeating a 1 MiB text: stopped at max_decision_bytes.
+        policy = write(tmp, "huge.yaml", """policy: {name: t, version: "1"}
+facts: {s: string, l: list<int>}
+decisions: {resolution: {type: string, required: true}, out: {type: list<string>}}
+stages:
+  - {id: s, hit: first, rules: [{id: r, then: {resolution: "'x'", out: "l.map(i, s)"}}]}
+""")
+        huge = write(tmp, "huge.json", json.dumps({"s": "x" * ((1 << 20) - 16), "l": list(range(10000))}))
+        code, out, err = run(bin_, ["decide", "--policy", policy, "--case", huge])
+        expect("decision bytes exit", code == 1, f"{code} {err[:300]!r}")
+        expect("decision bytes error", "limit max_decision_bytes" in err, err[:300])
+        expect("decision bytes stdout", out == "", out[:200])
+        # --explain on 1,000 rules skipped by their guard: explained within its own budget.
+        rules = "".join(f'      - {{id: r{i}, when: "l.all(x, x >= 0) && n == {i}", then: {{resolution: "\'x\'"}}}}\n'
+                        for i in range(1000))
+        policy = write(tmp, "explain.yaml", 'policy: {name: t, version: "1"}\nfacts: {n: int, l: list<int>}\n'
+                       'decisions: {resolution: {type: string, required: true}}\nstages:\n  - id: s\n    rules:\n'
+                       + rules + '      - {id: last, then: {resolution: "\'y\'"}}\n')
+        many = write(tmp, "many.json", json.dumps({"n": -1, "l": list(range(10000))}))
+        code, out, err = run(bin_, ["decide", "--policy", policy, "--case", many, "--explain"])
+        expect("explain exit", code == 0, f"{code} {err[:300]!r}")
+        expect("explain budget", "not explained: explaining this decision took its budget" in out, out[-300:])
+
     print(f"{passed} passed, {len(failures)} failed")
     for f in failures:
         print("FAIL " + f)

@@ -75,6 +75,7 @@ Decision Decide(const aftersales::Policy& p, const std::string& json, bool expla
 const char* const kAngryDefect = R"({
   "case": {"id": "C-9", "locale": "en"},
   "customer": {"emotion": "angry"},
+  "order": {"total_paid_cents": 29900},
   "item": {"name": "kettle", "paid_cents": 29900},
   "issue": {"type": "quality_defect"},
   "request": {"return_shipping_cents": 1525}
@@ -109,6 +110,7 @@ BOOST_AUTO_TEST_CASE(an_empty_nullable_group_is_null_and_an_empty_group_is_an_ob
   auto p = Load();
   Decision d = Decide(*p, R"({"case": {"id": "C-1"}, "customer": {"emotion": "calm"},
                               "item": {"name": "kettle", "paid_cents": 100}, "issue": {"type": "quality_defect"},
+                              "order": {"total_paid_cents": 100},
                               "request": {"return_shipping_cents": 0}})");
   BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
   ordered_json j = ordered_json::parse(aftersales::DecisionToJson(d));
@@ -127,7 +129,7 @@ BOOST_AUTO_TEST_CASE(freight_parts_add_up_to_the_cent) {
   auto p = Load();
   for (std::int64_t cents : {0, 1, 2, 999, 1525, 1526, 100001}) {
     BOOST_TEST_CONTEXT("return_shipping_cents " << cents) {
-      Decision d = Decide(*p, R"({"item": {"paid_cents": 1}, "issue": {"type": "quality_defect"},
+      Decision d = Decide(*p, R"({"item": {"paid_cents": 1}, "order": {"total_paid_cents": 1}, "issue": {"type": "quality_defect"},
                                   "request": {"return_shipping_cents": )" + std::to_string(cents) + "}}");
       BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
       std::int64_t merchant = d.Find("freight.merchant_cents")->int_value;
@@ -172,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_decision_that_failed_prints_its_errors) {
 
 BOOST_AUTO_TEST_CASE(the_trace_prints_every_rule_tried_with_its_place) {
   auto p = Load();
-  Decision d = Decide(*p, R"({"issue": {"type": "quality_defect"}, "item": {"paid_cents": 5},
+  Decision d = Decide(*p, R"({"issue": {"type": "quality_defect"}, "item": {"paid_cents": 5}, "order": {"total_paid_cents": 5},
                               "request": {"return_shipping_cents": 0}})",
                       /*explain=*/true);
   BOOST_TEST_REQUIRE(d.ok());

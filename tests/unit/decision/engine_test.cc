@@ -689,8 +689,8 @@ stages:
 
 // `at_most:` on a money decision field, an int expression: a decision over
 // it is refused with the field and both amounts; equal is fine; with a fact
-// it names absent there is nothing to hold the field to, and a cap that
-// fails otherwise (an overflow) fails the decision. `unless:` says when the
+// it names absent the cap fails closed (an error naming the fact), and a
+// cap that fails otherwise (an overflow) fails the decision. `unless:` says when the
 // policy means to go over. The shipped schema puts the refund at most what
 // was paid.
 BOOST_AUTO_TEST_CASE(a_refund_is_never_more_than_what_was_paid) {
@@ -747,10 +747,13 @@ stages:
   BOOST_TEST_REQUIRE(!one_over.ok());
   BOOST_TEST(one_over.errors[0].message.find("'refund_cents' would be 299.00, more than order.total_paid_cents "
                                              "(298.99)") == 0, one_over.errors[0].message);
-  // No cap known: nothing to hold it to. A field without at_most is free.
+  // No cap known: it fails closed, naming the fact it lacks (issue 12).
   Decision unknown = DecideJson(p, R"({"item": {"paid_cents": 29900}, "n": 2})");
-  BOOST_TEST(unknown.ok());
-  BOOST_TEST(Int(unknown, "goodwill_cents") == 59800);
+  BOOST_TEST_REQUIRE(!unknown.ok());
+  BOOST_TEST(unknown.errors[0].field == "refund_cents");
+  BOOST_TEST(unknown.errors[0].message.find("cannot be worked out: fact 'order.total_paid_cents' is absent") !=
+                 std::string::npos,
+             unknown.errors[0].message);
 
   // An expression: what was paid with the postage. 3 x 100 > 200 + 50.
   Decision comp = DecideJson(

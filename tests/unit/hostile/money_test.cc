@@ -166,13 +166,20 @@ stages:
                  " (299.00), which the policy does not allow (at_most); rules fired: twice");
   auto d = DecideJson(*p, R"({"order": {"total_paid_cents": 29900}, "item": {"quantity": 2, "paid_cents": 29900}})");
   BOOST_TEST(d.errors[0].field == "refund_cents");
-  // Exactly what was paid is fine; so is a duplicate charge refunded on top.
+  // Within the order's total but twice what was paid for the goods: the
+  // vocabulary's invariant refuses it (issue 12). A duplicate charge
+  // refunded on top is fine.
   BOOST_TEST(DecisionError(*p, R"({"order": {"total_paid_cents": 59800}, "item": {"quantity": 2, "paid_cents": 29900}})") ==
-             "");
+             "the decision breaks the vocabulary's invariants: refund_cents is 598.00, more than item.paid_cents "
+             "(299.00); rules fired: twice");
   BOOST_TEST(DecisionError(*p, R"({"order": {"total_paid_cents": 100, "duplicate_charge_cents": 500},
                                    "issue": {"type": "duplicate_payment"}})") == "");
-  // With nothing known to have been paid there is nothing to hold it to.
-  BOOST_TEST(DecisionError(*p, R"({"item": {"quantity": 2, "paid_cents": 29900}})") == "");
+  // With the order's total absent the cap cannot be worked out: it fails
+  // closed, naming the fact (issue 12).
+  BOOST_TEST(DecisionError(*p, R"({"item": {"quantity": 2, "paid_cents": 29900}})") ==
+             "'refund_cents' would be 598.00, and its cap (at_most: " + kCap +
+                 ") cannot be worked out: fact 'order.total_paid_cents' is absent (the policy's unless does not "
+                 "allow it); rules fired: twice");
   // A refund near the top of the range is compared exactly, not wrapped.
   BOOST_TEST(Has(DecisionError(*p, R"({"order": {"total_paid_cents": 9223372036854775806},
                                       "item": {"quantity": 2, "paid_cents": 4611686018427387904}})"),

@@ -115,7 +115,7 @@ stages:
   BOOST_TEST(policy.impl().model().invariants.size() == 1u);
 
   // The replaced rule decides; the appended one fires after the base's.
-  Result<Facts> facts = policy.ReadFactsYaml("issue: {type: coupon_problem}\n");
+  Result<Facts> facts = policy.ReadFactsYaml("issue: {type: coupon_problem}\norder: {total_paid_cents: 100}\n");
   BOOST_REQUIRE(facts.ok());
   Decision d = policy.Decide(*facts);
   BOOST_REQUIRE(d.ok());
