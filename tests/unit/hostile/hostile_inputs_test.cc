@@ -202,7 +202,9 @@ BOOST_AUTO_TEST_CASE(json_cases) {
   BOOST_TEST(money("-0.0") == "order.total_paid_cents: " + kMoneyMessage + "the floating-point number -0.0");
   BOOST_TEST(money("-0") == "");  // the integer 0
   BOOST_TEST(money("9223372036854775807") == "");
-  BOOST_TEST(money("-9223372036854775808") == "");
+  // The lowest int64 is read, and refused as money below zero.
+  BOOST_TEST(money("-9223372036854775808") ==
+             "order.total_paid_cents: money below zero (-9223372036854775808); money facts are never negative unless the policy declares them `signed: true`");
   // An int fact.
   auto count = [](const std::string& v) { return JsonError(R"({"customer": {"complaints_90d": )" + v + "}}"); };
   BOOST_TEST(count("18446744073709551616") == "customer.complaints_90d: integer out of range: 18446744073709551616");
@@ -231,7 +233,8 @@ BOOST_AUTO_TEST_CASE(yaml_cases) {
   BOOST_TEST(money("017") == at + "'017' (a leading zero: octal in YAML 1.1, decimal in 1.2)");
   BOOST_TEST(money("-0") == "");
   BOOST_TEST(money("0") == "");
-  BOOST_TEST(money("-9223372036854775808") == "");
+  BOOST_TEST(money("-9223372036854775808") ==
+             "order.total_paid_cents (line 2, column 21): money below zero (-9223372036854775808); money facts are never negative unless the policy declares them `signed: true`");
   BOOST_TEST(YamlError("customer: {complaints_90d: 18446744073709551616}\n") ==
              "customer.complaints_90d (line 1, column 28): expected int, got '18446744073709551616'");
 }
@@ -242,7 +245,9 @@ BOOST_AUTO_TEST_CASE(builder_and_expressions) {
              "order.total_paid_cents: expected money, got a uint");
   BOOST_TEST(b.SetDouble("order.total_paid_cents", 1.5).message() ==
              "order.total_paid_cents: expected money, got a double");
-  BOOST_TEST(b.SetInt("order.total_paid_cents", std::numeric_limits<std::int64_t>::min()).ok());
+  BOOST_TEST(b.SetInt("order.total_paid_cents", std::numeric_limits<std::int64_t>::min()).message() ==
+             "order.total_paid_cents: money below zero (-9223372036854775808); money facts are never negative unless the policy declares them `signed: true`");
+  BOOST_TEST(b.SetInt("order.total_paid_cents", std::numeric_limits<std::int64_t>::max()).ok());
   BOOST_TEST(ExprError("18446744073709551616") == "1:1: integer literal out of range");
   BOOST_TEST(ExprError("18446744073709551616u") == "1:1: integer literal out of range");
   BOOST_TEST(ExprError("9223372036854775808") == "1:1: integer literal out of range");
@@ -443,14 +448,18 @@ BOOST_AUTO_TEST_CASE(time_zone_names_are_not_paths) {
   const std::string rest = R"("}, "order": {"id": "O", "delivered_at": "2026-11-17T10:25:00+08:00"},
     "item": {"name": "k", "paid_cents": 100}, "issue": {"type": "quality_defect"},
     "request": {"type": "return_refund", "return_shipping_cents": 10}})";
+  // Not shaped like a zone name: refused when the case is read.
   for (const char* zone : {"file:/dev/stdin", "file:/usr/share/zoneinfo/UTC", "Asia/./Shanghai", "../../etc/passwd",
-                           "/etc/localtime", "Asia//Shanghai", "Mars/Olympus"}) {
+                           "/etc/localtime", "Asia//Shanghai"}) {
     BOOST_TEST_CONTEXT(zone) {
-      BOOST_TEST(DecisionError(Shipped(), base + zone + rest) ==
-                 "case.timezone: unknown time zone '" + std::string(zone) +
-                     "' (expected an IANA zone such as Asia/Shanghai)");
+      BOOST_TEST(JsonError(base + zone + rest) ==
+                 "case.timezone: '" + std::string(zone) +
+                     "' is not a time zone name (expected an IANA name such as Asia/Shanghai, UTC or an offset "
+                     "such as +08:00, at most 64 bytes)");
     }
   }
+  BOOST_TEST(DecisionError(Shipped(), base + "Mars/Olympus" + rest) ==
+             "case.timezone: unknown time zone 'Mars/Olympus' (expected an IANA zone such as Asia/Shanghai)");
   // Thousands of unknown zones do not crowd out a real one asked for later.
   for (int i = 0; i < 10100; ++i) {
     BOOST_TEST_REQUIRE(!DecisionError(Shipped(), base + "Nowhere/Z" + std::to_string(i) + rest).empty());

@@ -22,7 +22,7 @@ const std::string kMin = "-9223372036854775808";
 // A policy that sets money field `total_cents` to `expr` over money facts a
 // and b (and int n).
 std::shared_ptr<const aftersales::Policy> Total(const std::string& expr) {
-  return MustLoad(hostile::OneRule("{a: money, b: money, n: int}",
+  return MustLoad(hostile::OneRule("{a: {type: money, signed: true}, b: {type: money, signed: true}, n: int}",
                                    "{resolution: {type: string, required: true}, total_cents: {type: money, default: 0}}",
                                    "{resolution: \"'x'\", total_cents: \"" + expr + "\"}"));
 }
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(share_and_split_are_exact_at_the_ends_of_the_range) {
 // fails the decision.
 BOOST_AUTO_TEST_CASE(overflow_in_conditions_and_invariants) {
   auto p = MustLoad(R"(policy: {name: t, version: "1"}
-facts: {a: money, b: money}
+facts: {a: {type: money, signed: true}, b: {type: money, signed: true}}
 decisions: {resolution: {type: string, required: true}, total_cents: {type: money, default: 0}}
 stages:
   - id: s
@@ -130,7 +130,7 @@ invariants:
 // Money at the ends of the range prints exactly, in scripts and in JSON.
 BOOST_AUTO_TEST_CASE(extreme_money_prints_exactly) {
   auto p = MustLoad(R"(policy: {name: t, version: "1", locales: [en]}
-facts: {a: money}
+facts: {a: {type: money, signed: true}}
 decisions: {resolution: {type: string, required: true}, total_cents: {type: money, default: 0}}
 stages:
   - {id: s, hit: first, rules: [{id: r, then: {resolution: "'x'", total_cents: a}, script: {en: "{a} {decision.total_cents:>30}"}}]}
