@@ -8,7 +8,8 @@
 #   --time SECONDS  how long each target runs (default 60)
 #   --jobs N        how many targets run at once (default 1)
 #   TARGET          fuzz_policy_loader fuzz_expression fuzz_case_json
-#                   fuzz_decide (the "fuzz_" may be left out); default all
+#                   fuzz_decide fuzz_lock_file (the "fuzz_" may be left out);
+#                   default all
 #
 # Each target starts from its working corpus (build-fuzz/corpus/TARGET,
 # kept between runs: what one run finds, the next starts from), the seeds
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(fuzz_policy_loader fuzz_expression fuzz_case_json fuzz_decide)
+all_targets=(fuzz_policy_loader fuzz_expression fuzz_case_json fuzz_decide fuzz_lock_file)
 seconds=60
 jobs=1
 targets=()
@@ -70,6 +71,7 @@ max_len() {
     fuzz_expression) echo 4096 ;;
     fuzz_case_json) echo 16384 ;;
     fuzz_decide) echo 4096 ;;
+    fuzz_lock_file) echo 65536 ;;
   esac
 }
 

@@ -184,4 +184,19 @@ BOOST_AUTO_TEST_CASE(a_line_over_max_case_bytes_gets_its_own_error_and_is_not_ke
   BOOST_TEST(!stats.read_error);
 }
 
+BOOST_AUTO_TEST_CASE(diff_skips_a_line_over_max_case_bytes_and_names_it) {
+  aftersales::LoadOptions options;
+  options.limits.max_case_bytes = 1000;
+  auto loaded = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules", options);
+  BOOST_TEST_REQUIRE(loaded.ok());
+  std::istringstream in("\xEF\xBB\xBF" + kGood + "\n" + std::string(200000, '[') + "\n\n" + kGood + "\n");
+  aftersales::DiffOptions diff;
+  diff.threads = 2;
+  aftersales::DiffReport report = aftersales::DiffPolicies(*loaded.policy, *loaded.policy, in, diff);
+  BOOST_TEST(report.cases == 3);
+  BOOST_TEST(report.unreadable == 1);
+  BOOST_TEST_REQUIRE(report.errors.size() == 1u);
+  BOOST_TEST(report.errors[0] == "line 2: the line is 200000 bytes; the limit is 1000 (max_case_bytes)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
