@@ -406,10 +406,12 @@ Value EndsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
 // as a hostile pattern on a long text makes it; then with the NFA, whose
 // time is the text's length times the program's size. A match is charged
 // for that worst case, before it runs: a step per kRegexWorkPerStep bytes
-// times instructions. A pattern built at run time is charged for compiling
+// times instructions. Measured (tests/bench/hostile_bench.cc, DFA-hostile
+// patterns): about 5 ns per byte x instruction, so a match the budget can
+// pay for runs at most about 40 ms. A pattern built at run time is charged for compiling
 // it too (its length, then its program's size), and compiled once per
 // decision (EvalContext::regex_cache).
-constexpr std::uint64_t kRegexWorkPerStep = 32;
+constexpr std::uint64_t kRegexWorkPerStep = 8;
 constexpr std::size_t kPatternBytesPerStep = 1;
 constexpr std::size_t kProgramInstsPerStep = 1;
 
