@@ -408,9 +408,9 @@ Value EndsWith(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
 // for that worst case, before it runs: a step per kRegexWorkPerStep bytes
 // times instructions. Measured (tests/bench/hostile_bench.cc, DFA-hostile
 // patterns): about 5 ns per byte x instruction, so a match the budget can
-// pay for runs at most about 40 ms. A pattern built at run time is charged for compiling
-// it too (a fixed cost and its length, then its program's size), and compiled once per
-// decision (EvalContext::regex_cache).
+// pay for runs at most about 40 ms. A pattern built at run time is charged
+// for compiling it too (a fixed cost and its length, then its program's
+// size), and compiled once per decision (EvalContext::regex_cache).
 constexpr std::uint64_t kRegexWorkPerStep = 8;
 // Compiling costs RE2 a fixed ~20-45 us (measured: BM_DynamicPatterns, a new
 // pattern per iteration) plus what grows with the pattern (parsing it: up
