@@ -445,7 +445,8 @@ BOOST_AUTO_TEST_CASE(durations) {
 // cctz would open any file it was given ("file:/dev/stdin").
 BOOST_AUTO_TEST_CASE(time_zone_names_are_not_paths) {
   const std::string base = R"({"case": {"id": "c", "opened_at": "2026-11-20T14:03:00+08:00", "timezone": ")";
-  const std::string rest = R"("}, "order": {"id": "O", "delivered_at": "2026-11-17T10:25:00+08:00"},
+  const std::string rest = R"("}, "order": {"id": "O", "delivered_at": "2026-11-17T10:25:00+08:00",
+    "total_paid_cents": 100},
     "item": {"name": "k", "paid_cents": 100}, "issue": {"type": "quality_defect"},
     "request": {"type": "return_refund", "return_shipping_cents": 10}})";
   // Not shaped like a zone name: refused when the case is read.
