@@ -84,6 +84,11 @@ def main():
     good = json.dumps(GOOD)
 
     # Memory: a 50 MB endless line between two cases, then 50 lines of 1 MB.
+    # Under a sanitizer (ASan keeps freed memory in quarantine) peak RSS says
+    # nothing about the program: the rows are still checked, the memory not.
+    sanitized = os.environ.get("AFTERSALES_SANITIZED", "")
+    if sanitized:
+        print(f"skipped: the peak-memory checks (built with -fsanitize={sanitized})")
     if os.path.exists("/usr/bin/time"):
         base_code, base_lines, base_rss, err = streamed(b, ["decide", "--policy", "rules", "--cases", "-",
                                                            "--threads", "2"], [(good + "\n").encode()])
@@ -109,7 +114,7 @@ def main():
             expect("endless line neighbours", json.loads(lines[0]).get("case_id") == "C-1" and
                    json.loads(lines[2]).get("case_id") == "C-1", lines[2][:200])
         # The line is never held: memory stays within a few max_case_bytes of the baseline.
-        expect("endless line memory", 0 < rss < base_rss + 48 * 1024, f"peak {rss} KiB, baseline {base_rss} KiB")
+        expect("endless line memory", bool(sanitized) or 0 < rss < base_rss + 48 * 1024, f"peak {rss} KiB, baseline {base_rss} KiB")
 
         def many():
             pad = "x" * (MB - 200)
@@ -121,7 +126,7 @@ def main():
         expect("1 MB lines exit", code == 0, f"{code} {err[-300:]}")
         expect("1 MB lines rows", len(lines) == a.mib and all(
             json.loads(l).get("case_id") == f"C-{i}" for i, l in enumerate(lines)), len(lines))
-        expect("1 MB lines memory", 0 < rss < base_rss + 64 * 1024, f"peak {rss} KiB, baseline {base_rss} KiB")
+        expect("1 MB lines memory", bool(sanitized) or 0 < rss < base_rss + 64 * 1024, f"peak {rss} KiB, baseline {base_rss} KiB")
         print(f"peak RSS: one case {base_rss} KiB, a {a.mib} MiB line {endless_rss} KiB, "
               f"{a.mib} lines of 1 MiB {rss} KiB")
 
