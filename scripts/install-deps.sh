@@ -2,7 +2,8 @@
 # Installs what aftersales needs to build, from Debian 12's packages only;
 # with --tests also what the tests need (Chromium, which renders the diff
 # report; clang with libFuzzer's runtime and llvm-symbolizer, for the fuzz
-# targets of scripts/fuzz.sh). Run as root (or through sudo). Safe to run
+# targets of scripts/fuzz.sh; GNU time, which the batch memory test reads
+# peak memory with). Run as root (or through sudo). Safe to run
 # again: it only installs what is missing.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   # libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) is only a
   # recommendation of clang's, which --no-install-recommends leaves out.
-  packages+=(chromium git clang libclang-rt-14-dev llvm)
+  packages+=(chromium git clang libclang-rt-14-dev llvm time)
 fi
 
 missing=()
