@@ -341,7 +341,9 @@ class Runner {
       if (!Matches(want, got)) Fail(test, name, path, ShowExpected(want), Show(got), &d);
       return;
     }
-    if (path == "script_contains") {
+    if (path == "script_contains" || path == "script_not_contains") {
+      // A string or a list of strings the reply must (or must not) hold.
+      const bool wanted = path == "script_contains";
       std::vector<std::string> needles;
       if (want.IsSequence()) {
         for (const YamlNode& i : want.items) needles.push_back(i.value);
@@ -349,22 +351,9 @@ class Runner {
         needles.push_back(want.value);
       }
       for (const std::string& n : needles) {
-        if (d.script_text.find(n) == std::string::npos) {
-          Fail(test, name, path, "text containing '" + n + "'", d.script_text, &d);
-        }
-      }
-      return;
-    }
-    if (path == "script_not_contains") {
-      std::vector<std::string> needles;
-      if (want.IsSequence()) {
-        for (const YamlNode& i : want.items) needles.push_back(i.value);
-      } else {
-        needles.push_back(want.value);
-      }
-      for (const std::string& n : needles) {
-        if (!n.empty() && d.script_text.find(n) != std::string::npos) {
-          Fail(test, name, path, "text without '" + n + "'", d.script_text, &d);
+        const bool found = d.script_text.find(n) != std::string::npos;
+        if (wanted ? !found : (!n.empty() && found)) {
+          Fail(test, name, path, (wanted ? "text containing '" : "text without '") + n + "'", d.script_text, &d);
         }
       }
       return;
