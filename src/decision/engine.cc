@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -693,21 +694,37 @@ Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) co
   return Route(*data).DecideAccepted(*data, facts, options);
 }
 
+namespace {
+
+// Runs a decider into d, turning what it throws into the decision's errors.
+template <typename Run>
+void Guarded(Decision* d, Run&& run) {
+  try {
+    run();
+  } catch (const std::bad_alloc&) {
+    d->errors.push_back({"out of memory while deciding", "", "", {}});
+  } catch (const std::exception& e) {
+    d->errors.push_back({std::string("internal error while deciding: ") + e.what(), "", "", {}});
+  } catch (...) {
+    d->errors.push_back({"internal error while deciding", "", "", {}});
+  }
+}
+
+}  // namespace
+
+void PolicyImpl::Stamp(const Facts& facts, Decision* d) const {
+  d->policy_name = model_.name;
+  d->policy_version = model_.version;
+  d->policy_digest = model_.digest;
+  d->case_id = facts.case_id();
+}
+
 Decision PolicyImpl::DecideAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options) const {
   Decision d;
-  try {
-    d.policy_name = model_.name;
-    d.policy_version = model_.version;
-    d.policy_digest = model_.digest;
-    d.case_id = facts.case_id();
+  Guarded(&d, [&] {
+    Stamp(facts, &d);
     Decider(model_, vocabulary(), default_zone_, data, options, &d).Run();
-  } catch (const std::bad_alloc&) {
-    d.errors.push_back({"out of memory while deciding", "", "", {}});
-  } catch (const std::exception& e) {
-    d.errors.push_back({std::string("internal error while deciding: ") + e.what(), "", "", {}});
-  } catch (...) {
-    d.errors.push_back({"internal error while deciding", "", "", {}});
-  }
+  });
   if (!d.ok()) d.fields.clear();
   return d;
 }
@@ -737,34 +754,44 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
     return d.ok();
   };
   if (options.explain) return general();
+  // The compact path: the decided values straight into the layout. A case
+  // that fails is written from this same run's errors, not decided again.
+  Decision d;
+  std::optional<Decider> decider;
+  Guarded(&d, [&] {
+    decider.emplace(model_, vocabulary(), default_zone_, data, options, &d, /*build_fields=*/false);
+    decider->Run();
+  });
+  if (!d.ok()) {
+    Guarded(&d, [&] { Stamp(facts, &d); });
+    d.fields.clear();
+    *out += DecisionToJson(d, options.explain, -1);
+    return false;
+  }
   try {
-    Decision errors;
-    Decider decider(model_, vocabulary(), default_zone_, data, options, &errors, /*build_fields=*/false);
-    decider.Run();
-    // A decision that failed is rare: the general path writes its errors.
-    if (!errors.ok()) return general();
     CompactParts parts;
     // The case id as Facts::case_id reads it: by the policy that read the case.
     if (const auto& id_fact = data.owner->model().case_id_fact) {
       const Value& id = data.slots[*id_fact];
       if (id.kind() == Value::Kind::kString) parts.case_id = id.string_value();
     }
-    parts.script_locale = errors.script_locale;
-    parts.script_text = errors.script_text;
-    parts.matched_rules.reserve(decider.matched().size());
-    for (const Rule* rule : decider.matched()) parts.matched_rules.push_back(rule->id);
+    parts.script_locale = d.script_locale;
+    parts.script_text = d.script_text;
+    parts.matched_rules.reserve(decider->matched().size());
+    for (const Rule* rule : decider->matched()) parts.matched_rules.push_back(rule->id);
     parts.policy_name = model_.name;
     parts.policy_version = model_.version;
     parts.policy_digest = model_.digest;
     const std::size_t size = out->size();
     try {
-      AppendCompactDecision(out, *layout_, DecidedFields(model_, decider.values()), parts);
+      AppendCompactDecision(out, *layout_, DecidedFields(model_, decider->values()), parts);
     } catch (...) {
       out->resize(size);  // no half-written decision
       throw;
     }
     return true;
   } catch (...) {
+    // Writing failed (out of memory): the general path tries once more.
     return general();
   }
 }

@@ -99,6 +99,8 @@ class PolicyImpl {
   Decision DecideAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options) const;
   bool AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
                       std::string* out) const;
+  // Names this policy and the case on a decision.
+  void Stamp(const Facts& facts, Decision* d) const;
 
   PolicyModel model_;
   std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
