@@ -4,7 +4,12 @@
 #define AFTERSALES_EXPORT_H_
 
 #if defined(AFTERSALES_SHARED_LIBRARY) && defined(AFTERSALES_COMPILE_LIBRARY)
+#if defined(__cplusplus)
+// The standard attribute form, so it can follow another ([[nodiscard]]).
+#define AFTERSALES_EXPORT [[gnu::visibility("default")]]
+#else
 #define AFTERSALES_EXPORT __attribute__((visibility("default")))
+#endif
 #else
 #define AFTERSALES_EXPORT
 #endif

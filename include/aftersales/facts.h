@@ -4,8 +4,10 @@
 //
 // Facts come from a policy: Policy::ReadFactsJson / ReadFactsYaml, or
 // Policy::NewFacts() for a builder. Facts are immutable and may be read by
-// several threads at once. They refer to their policy (its enum words, its
-// defaults): keep the policy alive while you use them, as a shared_ptr does.
+// several threads at once. Facts and builders keep what they need of their
+// policy alive (its enum words, its defaults), so they stay usable after the
+// Policy is gone; they are decided only by the policy that read them (or
+// one of its platform overlays), which they know by a unique id.
 //
 // The facts of the shipped vocabulary (case.*, customer.*, order.*, item.*,
 // issue.*, logistics.*, request.*), their types and what absent means are in
@@ -27,7 +29,7 @@ namespace aftersales {
 
 namespace internal {
 struct FactsData;
-class PolicyImpl;
+class PolicyInternal;
 }  // namespace internal
 
 class AFTERSALES_EXPORT Facts {
@@ -41,12 +43,9 @@ class AFTERSALES_EXPORT Facts {
   // The case id fact (case.id in the vocabulary), or "" when absent.
   std::string case_id() const;
 
-  // Internal: the slot values. Not for callers.
-  const internal::FactsData& data() const { return *data_; }
-
  private:
   friend class FactsBuilder;
-  friend class internal::PolicyImpl;
+  friend class internal::PolicyInternal;
   explicit Facts(std::unique_ptr<internal::FactsData> data);
   std::unique_ptr<internal::FactsData> data_;
 };
@@ -79,7 +78,7 @@ class AFTERSALES_EXPORT FactsBuilder {
   Facts Build() const;
 
  private:
-  friend class internal::PolicyImpl;
+  friend class internal::PolicyInternal;
   explicit FactsBuilder(std::unique_ptr<internal::FactsData> data);
   std::unique_ptr<internal::FactsData> data_;
 };

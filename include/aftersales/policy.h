@@ -33,7 +33,8 @@ namespace aftersales {
 
 namespace internal {
 class PolicyImpl;
-}
+class PolicyInternal;
+}  // namespace internal
 
 class Policy;
 
@@ -93,12 +94,10 @@ class AFTERSALES_EXPORT Policy {
   // holds the errors).
   std::string DecideToJson(const Facts& facts, const DecideOptions& options = {}, bool* decided = nullptr) const;
 
-  // Internal. Not for callers.
-  const internal::PolicyImpl& impl() const { return *impl_; }
-  explicit Policy(std::unique_ptr<internal::PolicyImpl> impl);
-
  private:
-  std::unique_ptr<internal::PolicyImpl> impl_;
+  friend class internal::PolicyInternal;
+  explicit Policy(std::shared_ptr<const internal::PolicyImpl> impl);
+  std::shared_ptr<const internal::PolicyImpl> impl_;
 };
 
 }  // namespace aftersales

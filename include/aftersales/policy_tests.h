@@ -45,7 +45,7 @@ struct PolicyTestFailure {
   std::string actual;
   std::vector<std::string> rules_fired;
   // `file:line:column: test 'name': field: expected X, got Y (rules fired: a, b)`
-  std::string ToString() const;
+  AFTERSALES_EXPORT std::string ToString() const;
 };
 
 struct UnreachedRule {

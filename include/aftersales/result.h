@@ -2,12 +2,29 @@
 #ifndef AFTERSALES_RESULT_H_
 #define AFTERSALES_RESULT_H_
 
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <variant>
 
 #include "aftersales/status.h"
 
 namespace aftersales {
+
+// Thrown when the value of a Result that holds an error is asked for: a bug
+// in the caller, reported with the error it did not handle (as abseil's
+// StatusOr does), not as a crash.
+class AFTERSALES_EXPORT BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Status& status)
+      : std::logic_error("aftersales: the value of a Result that holds an error was used; the error: " +
+                         status.ToString()),
+        status_(status) {}
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
 
 template <typename T>
 class [[nodiscard]] Result {
@@ -23,16 +40,28 @@ class [[nodiscard]] Result {
   // OK when a value is held.
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
 
-  // REQUIRES: ok()
-  T& value() & { return std::get<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
+  // The value. When there is none, throws BadResultAccess naming the error.
+  T& value() & {
+    Check();
+    return *std::get_if<T>(&v_);
+  }
+  const T& value() const& {
+    Check();
+    return *std::get_if<T>(&v_);
+  }
+  T&& value() && {
+    Check();
+    return std::move(*std::get_if<T>(&v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  void Check() const {
+    if (!ok()) throw BadResultAccess(*std::get_if<Status>(&v_));
+  }
   std::variant<T, Status> v_;
 };
 

@@ -22,7 +22,7 @@ enum class StatusCode {
   kInternal = 6,          // a bug in aftersales
 };
 
-class AFTERSALES_EXPORT Status {
+class [[nodiscard]] AFTERSALES_EXPORT Status {
  public:
   Status() = default;  // OK
   Status(StatusCode code, std::string message)

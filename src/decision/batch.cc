@@ -20,6 +20,7 @@
 
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace aftersales {
 namespace {
@@ -52,7 +53,7 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
   DecideOptions d_options;
   d_options.explain = options.explain;
   const std::string prefix = options.source_name.empty() ? "line " : options.source_name + ":";
-  const Limits& limits = policy.impl().model().limits;
+  const Limits& limits = internal::PolicyInternal::Impl(policy).model().limits;
   c->out.reserve(c->numbers.size() * 1536);
   for (std::size_t i = 0; i < c->numbers.size(); ++i) {
     const std::int64_t n = c->numbers[i];
@@ -73,7 +74,7 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
     Result<Facts> facts = policy.ReadFactsJson(line);
     if (!facts.ok()) {
       // The source name goes on here, not on every line read.
-      c->out += ErrorObject(n, policy.impl().CaseIdOfJson(line), prefix + std::to_string(n) + ": " + facts.status().message());
+      c->out += ErrorObject(n, internal::PolicyInternal::Impl(policy).CaseIdOfJson(line), prefix + std::to_string(n) + ": " + facts.status().message());
       ++c->failed;
       continue;
     }
@@ -81,7 +82,7 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
       // JSON written straight from the engine: no Decision built. A case
       // that could not be decided gets its line number in front.
       const std::size_t at = c->out.size();
-      const bool decided = policy.impl().AppendDecisionJson(*facts, d_options, &c->out);
+      const bool decided = internal::PolicyInternal::Impl(policy).AppendDecisionJson(*facts, d_options, &c->out);
       if (!decided && at < c->out.size() && c->out[at] == '{') {
         c->out.insert(at + 1, "\"line\":" + std::to_string(n) + (c->out.size() > at + 2 && c->out[at + 1] != '}' ? "," : ""));
       }
@@ -135,7 +136,7 @@ class Pipeline {
     auto chunk = std::make_unique<Chunk>();
     const std::size_t per_chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
     const std::size_t chunk_bytes = std::max<std::size_t>(1, options_.bytes_per_chunk);
-    auto reader = std::make_unique<internal::LineReader>(in, policy_.impl().model().limits.max_case_bytes);
+    auto reader = std::make_unique<internal::LineReader>(in, internal::PolicyInternal::Impl(policy_).model().limits.max_case_bytes);
     bool too_long = false;
     std::uint64_t length = 0;
     while (!Stopped()) {

@@ -19,6 +19,7 @@
 #include "common/value.h"
 #include "policy/script_template.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "policy/policy_model.h"
 
 namespace aftersales {
@@ -307,8 +308,8 @@ DecisionLog::~DecisionLog() = default;
 
 Result<std::string> DecisionLog::FormatLine(const Policy& policy, const Facts& facts,
                                             const Decision& decision) const {
-  const internal::PolicyImpl& impl = policy.impl();
-  const internal::FactsData* data = internal::PolicyImpl::DataOf(facts);
+  const internal::PolicyImpl& impl = internal::PolicyInternal::Impl(policy);
+  const internal::FactsData* data = internal::PolicyInternal::Data(facts);
   if (!impl.Accepts(data)) {
     return Status::InvalidArgument("decision log: the facts were not read by policy " + policy.name());
   }

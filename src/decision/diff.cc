@@ -13,6 +13,7 @@
 
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace aftersales {
 namespace {
@@ -126,8 +127,8 @@ class Differ {
     // Lines over either policy's max_case_bytes are not kept (each is
     // unreadable, named); a chunk is bounded in bytes too, so memory stays
     // flat whatever the input.
-    const std::size_t max_line = std::max(baseline_.impl().model().limits.max_case_bytes,
-                                          candidate_.impl().model().limits.max_case_bytes);
+    const std::size_t max_line = std::max(internal::PolicyInternal::Impl(baseline_).model().limits.max_case_bytes,
+                                          internal::PolicyInternal::Impl(candidate_).model().limits.max_case_bytes);
     constexpr std::size_t kChunkBytes = 8u << 20;
     std::size_t chunk_bytes = 0;
     internal::LineReader reader(in, max_line);

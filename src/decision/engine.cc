@@ -12,6 +12,7 @@
 #include "common/time.h"
 #include "expr/regex_pool.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "decision/compact_json.h"
 #include "policy/script_template.h"
 
@@ -680,7 +681,7 @@ const VocabularySlots& PolicyImpl::vocabulary() const {
 }
 
 Decision PolicyImpl::Decide(const Facts& facts, const DecideOptions& options) const {
-  const FactsData* data = DataOf(facts);
+  const FactsData* data = PolicyInternal::Data(facts);
   if (!Accepts(data)) {
     Decision d;
     d.policy_name = model_.name;
@@ -736,7 +737,7 @@ std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& op
 }
 
 bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const {
-  const FactsData* data = DataOf(facts);
+  const FactsData* data = PolicyInternal::Data(facts);
   if (!Accepts(data)) {
     *out += DecisionToJson(Decide(facts, options), options.explain, -1);
     return false;

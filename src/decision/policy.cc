@@ -2,6 +2,7 @@
 #include "aftersales/policy.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <utility>
@@ -11,15 +12,17 @@
 #include "decision/compact_json.h"
 #include "decision/facts_reader.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace aftersales {
 
 using internal::FactsData;
 using internal::FieldDecl;
 using internal::PolicyImpl;
+using internal::PolicyInternal;
 using internal::Value;
 
-Policy::Policy(std::unique_ptr<internal::PolicyImpl> impl) : impl_(std::move(impl)) {}
+Policy::Policy(std::shared_ptr<const internal::PolicyImpl> impl) : impl_(std::move(impl)) {}
 Policy::~Policy() = default;
 
 const std::string& Policy::name() const { return impl_->model().name; }
@@ -259,15 +262,23 @@ Status FactsBuilder::Clear(std::string_view name) {
 
 Facts FactsBuilder::Build() const {
   // A moved-from builder builds facts no policy accepts (Decide says so).
-  return PolicyImpl::MakeFacts(data_ ? std::make_unique<FactsData>(*data_) : std::make_unique<FactsData>());
+  return PolicyInternal::MakeFacts(data_ ? std::make_unique<FactsData>(*data_) : std::make_unique<FactsData>());
 }
 
 // ---- PolicyImpl: reading --------------------------------------------------
 
 namespace internal {
 
+namespace {
+std::uint64_t NextPolicyId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
 PolicyImpl::PolicyImpl(PolicyModel model)
     : model_(std::move(model)),
+      id_(NextPolicyId()),
       keys_(std::make_unique<FactKeyTree>(BuildFactKeyTree(model_.schema))),
       locale_(LocaleFact::For(model_)),
       default_zone_(FindTimeZone(model_.default_timezone)) {
@@ -300,7 +311,7 @@ void PolicyImpl::SetPlatformOverlays(std::uint32_t slot, std::shared_ptr<const E
   by_platform_.assign(platforms->values.size(), nullptr);
   for (const PlatformOverlay& overlay : overlays) {
     const int i = platforms->IndexOf(overlay.platform);
-    if (i >= 0) by_platform_[static_cast<std::size_t>(i)] = &overlay.policy->impl();
+    if (i >= 0) by_platform_[static_cast<std::size_t>(i)] = &PolicyInternal::Impl(*overlay.policy);
   }
   platform_enum_ = std::move(platforms);
   overlays_ = std::move(overlays);
@@ -308,18 +319,17 @@ void PolicyImpl::SetPlatformOverlays(std::uint32_t slot, std::shared_ptr<const E
 
 bool PolicyImpl::Accepts(const FactsData* data) const {
   if (data == nullptr || data->owner == nullptr) return false;
-  if (data->owner == this) return true;
+  if (data->policy_id == id_) return true;
   // An overlay decides what the policy holding it read: the loader made
-  // sure both read cases alike. (The owner is alive: facts keep their
-  // policy alive, as Facts documents.)
+  // sure both read cases alike. (The owner is alive: facts keep it alive.)
   for (const PlatformOverlay& overlay : data->owner->overlays_) {
-    if (&overlay.policy->impl() == this) return true;
+    if (PolicyInternal::Impl(*overlay.policy).id_ == id_) return true;
   }
   return false;
 }
 
 const PolicyImpl& PolicyImpl::Route(const FactsData& data) const {
-  if (!platform_slot_ || data.owner != this) return *this;
+  if (!platform_slot_ || data.policy_id != id_) return *this;
   const Value& platform = data.slots[*platform_slot_];
   if (platform.kind() != Value::Kind::kString) return *this;  // absent: our own rules
   const int i = platform_enum_->IndexOfStored(platform.string_value());
@@ -330,15 +340,14 @@ const PolicyImpl& PolicyImpl::Route(const FactsData& data) const {
 
 std::unique_ptr<FactsData> PolicyImpl::NewFactsData() const {
   auto data = std::make_unique<FactsData>();
-  data->owner = this;
+  data->owner = shared_from_this();
+  data->policy_id = id_;
   data->slots.resize(model_.schema.facts.size());
   for (const FieldDecl& f : model_.schema.facts) data->slots[f.slot] = f.default_value;
   return data;
 }
 
-Facts PolicyImpl::MakeFacts(std::unique_ptr<FactsData> data) { return Facts(std::move(data)); }
-
-FactsBuilder PolicyImpl::NewFacts() const { return FactsBuilder(NewFactsData()); }
+FactsBuilder PolicyImpl::NewFacts() const { return PolicyInternal::MakeBuilder(NewFactsData()); }
 
 namespace {
 Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_view source_name) {
@@ -346,7 +355,7 @@ Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_vie
     std::string msg = source_name.empty() ? st.message() : std::string(source_name) + ": " + st.message();
     return Status(st.code(), msg);
   }
-  return PolicyImpl::MakeFacts(std::move(data));
+  return PolicyInternal::MakeFacts(std::move(data));
 }
 }  // namespace
 

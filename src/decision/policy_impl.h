@@ -26,9 +26,12 @@
 namespace aftersales::internal {
 
 // One case's facts: slot i holds fact i of the owner's schema (absent when
-// the case did not give it and the schema has no default).
+// the case did not give it and the schema has no default). The facts keep
+// their policy alive (the slots borrow its words and defaults) and name it
+// by its id, which no other policy of the process ever has.
 struct FactsData {
-  const PolicyImpl* owner = nullptr;
+  std::shared_ptr<const PolicyImpl> owner;  // null for moved-from facts
+  std::uint64_t policy_id = 0;
   std::vector<Value> slots;
 };
 
@@ -51,12 +54,15 @@ struct VocabularySlots {
   std::optional<std::uint32_t> item_paid, total_paid, shipping_fee, duplicate_charge;
 };
 
-class PolicyImpl {
+// Made with std::make_shared (facts hold it by shared_ptr).
+class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
  public:
   explicit PolicyImpl(PolicyModel model);
   ~PolicyImpl();
 
   const PolicyModel& model() const { return model_; }
+  // Unique in the process: no two policies loaded by it share one.
+  std::uint64_t id() const { return id_; }
 
   Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name) const;
   Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
@@ -71,9 +77,6 @@ class PolicyImpl {
 
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
-  static Facts MakeFacts(std::unique_ptr<FactsData> data);
-  // The facts' slots, or nullptr for Facts that were moved from.
-  static const FactsData* DataOf(const Facts& facts) { return facts.data_.get(); }
   // The policy's locale fact, negotiated when a case is read; nullptr when
   // it has none.
   const LocaleFact* locale_fact() const { return locale_ ? &*locale_ : nullptr; }
@@ -103,6 +106,7 @@ class PolicyImpl {
   void Stamp(const Facts& facts, Decision* d) const;
 
   PolicyModel model_;
+  const std::uint64_t id_;
   std::unique_ptr<const FactKeyTree> keys_;  // for reading JSON cases
   std::optional<LocaleFact> locale_;         // refers to model_
   // The zone of a case that names none (default_timezone), found once.

@@ -16,6 +16,7 @@
 
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "policy/digest.h"
 #include "policy/lock_file.h"
 #include "policy/policy_builder.h"
@@ -85,8 +86,7 @@ LoadResult Build(const std::vector<PolicySource>& sources, const LoadOptions& op
   internal::BuildResult built = internal::BuildPolicy(sources, options, internal::PlatformsUse::kNoPath);
   result.issues = std::move(built.issues);
   if (built.model) {
-    result.policy = std::make_shared<const Policy>(
-        std::make_unique<internal::PolicyImpl>(std::move(*built.model)));
+    result.policy = internal::PolicyInternal::Wrap(std::make_shared<internal::PolicyImpl>(std::move(*built.model)));
   }
   return result;
 }
@@ -291,7 +291,7 @@ std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, c
       if (built) {
         AppendNew(std::move(built->issues), issues);
         if (built->model) {
-          policy = std::make_shared<const Policy>(std::make_unique<internal::PolicyImpl>(std::move(*built->model)));
+          policy = internal::PolicyInternal::Wrap(std::make_shared<internal::PolicyImpl>(std::move(*built->model)));
         }
       }
       loaded.emplace_back(key, policy);
@@ -301,7 +301,7 @@ std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, c
       continue;
     }
     if (root != nullptr) {
-      std::string difference = internal::FactSchemaDifference(*root, policy->impl().model());
+      std::string difference = internal::FactSchemaDifference(*root, internal::PolicyInternal::Impl(*policy).model());
       if (!difference.empty()) {
         issues->push_back(Issue{Severity::kError, "policy.platforms",
                                 "the platform overlay '" + entry.path + "' for " + entry.platform +
@@ -399,11 +399,11 @@ LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options, Loc
       return result;
     }
   }
-  auto impl = std::make_unique<internal::PolicyImpl>(std::move(model));
+  auto impl = std::make_shared<internal::PolicyImpl>(std::move(model));
   if (built->platforms) {
     impl->SetPlatformOverlays(built->platforms->fact_slot, built->platforms->platforms, std::move(overlays));
   }
-  result.policy = std::make_shared<const Policy>(std::move(impl));
+  result.policy = internal::PolicyInternal::Wrap(std::move(impl));
   return result;
 }
 

@@ -18,6 +18,7 @@
 
 #include "aftersales/policy_tests.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "policy/yaml_reader.h"
 
 namespace aftersales {
@@ -293,9 +294,9 @@ class Runner {
     Decision d = policy_.Decide(*facts);
     // The rules that fired are those of the policy that decided: with
     // platform overlays, the overlay of the case's platform.
-    const internal::FactsData* data = internal::PolicyImpl::DataOf(*facts);
-    if (data != nullptr && policy_.impl().Accepts(data)) {
-      reached_->Add(policy_.impl().Route(*data).model(), d.matched_rules);
+    const internal::FactsData* data = internal::PolicyInternal::Data(*facts);
+    if (data != nullptr && internal::PolicyInternal::Impl(policy_).Accepts(data)) {
+      reached_->Add(internal::PolicyInternal::Impl(policy_).Route(*data).model(), d.matched_rules);
     }
     CheckExpectations(test, name, *expect, d);
     if (static_cast<int>(report_->failures.size()) == failures_before) {
@@ -445,9 +446,9 @@ PolicyTestReport RunPolicyTests(const Policy& policy, const std::string& tests_p
   try {
     Reached reached;
     RunSuite(policy, "", tests_path, options, &reached, &report);
-    std::vector<const internal::PolicyModel*> models{&policy.impl().model()};
+    std::vector<const internal::PolicyModel*> models{&internal::PolicyInternal::Impl(policy).model()};
     for (const PlatformOverlay& overlay : policy.platform_overlays()) {
-      models.push_back(&overlay.policy->impl().model());
+      models.push_back(&internal::PolicyInternal::Impl(*overlay.policy).model());
       std::error_code ec;
       const fs::path path(overlay.path);
       const std::string tests = ((fs::is_directory(path, ec) ? path : path.parent_path()) / "tests").generic_string();

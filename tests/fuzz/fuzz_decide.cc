@@ -24,6 +24,7 @@
 
 #include "aftersales/aftersales.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "fuzz_common.h"
 #include "policy/policy_model.h"
 
@@ -45,7 +46,7 @@ struct Fixture {
   std::vector<std::vector<BaseFact>> bases;
 
   Fixture() {
-    facts = &policy->impl().model().schema.facts;
+    facts = &aftersales::internal::PolicyInternal::Impl(*policy).model().schema.facts;
     std::string root = aftersales_fuzz::SourceDir() + "/examples/cases/";
     for (const char* name : {"quality_defect_day3.json", "no_reason_insured_en.json",
                              "no_reason_exchange_odd_cent.json"}) {
@@ -286,7 +287,7 @@ void SetAny(FuzzedDataProvider& in, aftersales::FactsBuilder& b, const FieldDecl
       // A name the policy may not declare: the fact's with bytes added.
       std::string name = d.name + in.ConsumeRandomLengthString(8);
       Status st = b.SetString(name, "x");
-      if (GetFixture().policy->impl().model().schema.fact_index.count(name) == 0) {
+      if (aftersales::internal::PolicyInternal::Impl(*GetFixture().policy).model().schema.fact_index.count(name) == 0) {
         FUZZ_CHECK(!st.ok() && st.message().find("no such fact") != std::string::npos, name);
       }
       Expect(st, name);
@@ -304,7 +305,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   aftersales::FactsBuilder builder = policy.NewFacts();
   const std::vector<BaseFact>& base = f.bases[in.ConsumeIntegralInRange<std::size_t>(0, f.bases.size() - 1)];
-  const auto& index = policy.impl().model().schema.fact_index;
+  const auto& index = aftersales::internal::PolicyInternal::Impl(policy).model().schema.fact_index;
   for (const BaseFact& fact : base) {
     auto it = index.find(fact.name);
     if (it != index.end()) SetFromJson(builder, (*f.facts)[it->second], fact.value);

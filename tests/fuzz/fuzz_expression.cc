@@ -22,6 +22,7 @@
 #include "aftersales/aftersales.h"
 #include "common/value.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "expr/compiler.h"
 #include "expr/program.h"
 #include "expr/type.h"
@@ -55,7 +56,7 @@ struct Fixture {
   std::vector<Env> envs;
 
   Fixture() {
-    const auto& schema = policy->impl().model().schema;
+    const auto& schema = aftersales::internal::PolicyInternal::Impl(*policy).model().schema;
     decls = &schema.declarations;
     std::string root = aftersales_fuzz::SourceDir() + "/examples/cases/";
     std::vector<std::string> cases = {
@@ -189,7 +190,7 @@ void CheckLiteral(const Value& v) {
 }
 
 void RunProgram(const Program& program, const Env& env) {
-  const auto& facts = aftersales::internal::PolicyImpl::DataOf(env.facts)->slots;
+  const auto& facts = aftersales::internal::PolicyInternal::Data(env.facts)->slots;
   const Value* spaces[2] = {facts.data(), env.decided.data()};
 
   EvalContext ctx = Context(spaces);

@@ -18,6 +18,7 @@
 
 #include "aftersales/aftersales.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "fuzz_common.h"
 #include "policy/policy_builder.h"
 
@@ -134,8 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   aftersales::LoadResult loaded;
   loaded.issues = std::move(built.issues);
   if (built.model) {
-    loaded.policy = std::make_shared<const aftersales::Policy>(
-        std::make_unique<aftersales::internal::PolicyImpl>(std::move(*built.model)));
+    loaded.policy = aftersales::internal::PolicyInternal::Wrap(
+        std::make_shared<aftersales::internal::PolicyImpl>(std::move(*built.model)));
   }
   Exercise(loaded);
   return 0;

@@ -84,6 +84,12 @@ def main():
         code, out, err = run(["cmake", "-S", os.path.join(root, "tests/packaging/add_subdirectory"), "-B", sub,
                               "-G", "Ninja"])
         expect("add_subdirectory configure", code == 0, err[-2000:])
+        # The parent chose no build type: aftersales must not force one into
+        # the parent's cache.
+        cache = open(os.path.join(sub, "CMakeCache.txt"), encoding="utf-8").read()
+        build_type = [l for l in cache.splitlines() if l.startswith("CMAKE_BUILD_TYPE:")]
+        expect("add_subdirectory keeps the parent's build type", build_type in ([], ["CMAKE_BUILD_TYPE:STRING="]),
+               str(build_type))
         code, out, err = run(["cmake", "--build", sub, "-j", str(os.cpu_count() or 2)])
         expect("add_subdirectory build", code == 0, (out + err)[-3000:])
         for exe in ["decide_cases", "decide_cases_c"]:

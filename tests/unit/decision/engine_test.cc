@@ -12,6 +12,7 @@
 
 #include "aftersales/aftersales.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace {
 
@@ -787,7 +788,7 @@ stages:
   auto shipped = aftersales::LoadPolicy(AFTERSALES_SOURCE_DIR "/rules");
   BOOST_TEST_REQUIRE(shipped.ok());
   bool capped = false;
-  for (const auto& f : shipped.policy->impl().model().schema.decisions) {
+  for (const auto& f : aftersales::internal::PolicyInternal::Impl(*shipped.policy).model().schema.decisions) {
     if (f.name == "refund_cents") capped = f.at_most != nullptr;
   }
   BOOST_TEST(capped);
@@ -919,7 +920,7 @@ BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_prom
   BOOST_TEST_REQUIRE(loaded.ok(), aftersales::FormatIssues(loaded.issues));
   const aftersales::Policy& p = *loaded.policy;
   using Kind = aftersales::internal::Type::Kind;
-  const auto& facts = p.impl().model().schema.facts;
+  const auto& facts = aftersales::internal::PolicyInternal::Impl(p).model().schema.facts;
   std::mt19937_64 rng(7);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   const std::vector<std::int64_t> ints = {0, 1, 2, 7, 8, 15, 100, 1525, 29900, -1, 9223372036854775807LL};

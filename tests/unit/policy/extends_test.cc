@@ -12,6 +12,7 @@
 #include "aftersales/loader.h"
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace aftersales {
 namespace {
@@ -73,7 +74,7 @@ class TempDir {
 
 std::vector<std::string> RuleIds(const Policy& policy, const std::string& stage) {
   std::vector<std::string> ids;
-  for (const auto& s : policy.impl().model().stages) {
+  for (const auto& s : internal::PolicyInternal::Impl(policy).model().stages) {
     if (s.id != stage) continue;
     for (const auto& r : s.rules) ids.push_back(r.id);
   }
@@ -112,7 +113,7 @@ stages:
   BOOST_TEST((RuleIds(policy, "resolution") == std::vector<std::string>{"a", "b", "c"}));
   BOOST_TEST((RuleIds(policy, "priority") == std::vector<std::string>{"p", "q"}));
   BOOST_TEST((RuleIds(policy, "extra") == std::vector<std::string>{"e"}));
-  BOOST_TEST(policy.impl().model().invariants.size() == 1u);
+  BOOST_TEST(internal::PolicyInternal::Impl(policy).model().invariants.size() == 1u);
 
   // The replaced rule decides; the appended one fires after the base's.
   Result<Facts> facts = policy.ReadFactsYaml("issue: {type: coupon_problem}\norder: {total_paid_cents: 100}\n");
