@@ -13,7 +13,7 @@
 #include "expr/regex_pool.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
-#include "decision/compact_json.h"
+#include "decision/decision_writer.h"
 #include "policy/script_template.h"
 
 namespace aftersales::internal {
@@ -625,8 +625,8 @@ class DecidedFields final : public FieldSource {
  public:
   DecidedFields(const PolicyModel& m, const std::vector<Value>& values) : m_(m), values_(values) {}
   bool present(std::size_t i) const override { return !values_[m_.schema.decisions[i].slot].is_absent(); }
-  void Append(std::string* out, std::size_t i) const override {
-    AppendJsonValue(out, values_[m_.schema.decisions[i].slot]);
+  void Write(JsonOut* out, std::size_t i) const override {
+    WriteJsonValue(out, values_[m_.schema.decisions[i].slot]);
   }
 
  private:
@@ -770,12 +770,15 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
     return false;
   }
   try {
-    CompactParts parts;
+    const DecidedFields fields(model_, decider->values());
+    DecisionParts parts;
     // The case id as Facts::case_id reads it: by the policy that read the case.
     if (const auto& id_fact = data.owner->model().case_id_fact) {
       const Value& id = data.slots[*id_fact];
       if (id.kind() == Value::Kind::kString) parts.case_id = id.string_value();
     }
+    parts.layout = layout_.get();
+    parts.fields = &fields;
     parts.script_locale = d.script_locale;
     parts.script_text = d.script_text;
     parts.matched_rules.reserve(decider->matched().size());
@@ -785,7 +788,7 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
     parts.policy_digest = model_.digest;
     const std::size_t size = out->size();
     try {
-      AppendCompactDecision(out, *layout_, DecidedFields(model_, decider->values()), parts);
+      WriteDecisionJson(parts, -1, out);
     } catch (...) {
       out->resize(size);  // no half-written decision
       throw;

@@ -9,7 +9,7 @@
 
 #include "common/text.h"
 #include "common/time.h"
-#include "decision/compact_json.h"
+#include "decision/decision_writer.h"
 #include "decision/facts_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"

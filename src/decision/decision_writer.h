@@ -1,0 +1,118 @@
+// DecisionWriter: the one writer of a decision's JSON (the vocabulary's
+// form), one line or indented. It reads a decision through one view,
+// DecisionParts, whether the decision is a public Decision (DecisionToJson)
+// or the engine's values straight after deciding (Policy::DecideToJson,
+// batches), so every way out of the library prints the same bytes.
+// Depends on common/ only.
+#ifndef AFTERSALES_DECISION_DECISION_WRITER_H_
+#define AFTERSALES_DECISION_DECISION_WRITER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aftersales/decision.h"
+#include "common/value.h"
+
+namespace aftersales::internal {
+
+// Appends JSON text to a string, one line (indent < 0) or indented by
+// `indent` spaces per level in the layout nlohmann::json's dump gives
+// (`"key": value`, one member or item per line, `{}` and `[]` when empty).
+class JsonOut {
+ public:
+  JsonOut(std::string* out, int indent) : out_(out), indent_(indent) {}
+
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
+  // A member's key; its value follows.
+  void Key(std::string_view key);
+  // A key already escaped and quoted ("\"key\"").
+  void QuotedKey(std::string_view quoted);
+  void String(std::string_view s);
+  void Int(std::int64_t v);
+  void Uint(std::uint64_t v);
+  void Double(double v);
+  void Bool(bool v) { Scalar(v ? "true" : "false"); }
+  void Null() { Scalar("null"); }
+
+  bool one_line() const { return indent_ < 0; }
+
+ private:
+  void Open(char c);
+  void Close(char c);
+  void Scalar(std::string_view text);
+  // Before a value: the separator from the previous item of an array.
+  void BeforeValue();
+  void NewLine(std::size_t depth);
+
+  std::string* out_;
+  int indent_;
+  // One entry per open container: whether it has had a member or item.
+  std::vector<bool> has_items_;
+  bool after_key_ = false;
+};
+
+// Where each decision field goes ("freight.payer" inside "freight"), worked
+// out from the fields' names in order and the groups that print null when
+// none of their fields is set. Immutable.
+class DecisionLayout {
+ public:
+  DecisionLayout(std::vector<std::string> names, std::vector<std::string> nullable_groups);
+  ~DecisionLayout();
+  const std::vector<std::string>& names() const { return names_; }
+
+  struct Node;
+  const Node& root() const { return *root_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::string> groups_;
+  std::unique_ptr<Node> root_;
+};
+
+// The values of a decision's fields, by position in the layout's names.
+class FieldSource {
+ public:
+  virtual ~FieldSource() = default;
+  virtual bool present(std::size_t i) const = 0;
+  virtual void Write(JsonOut* out, std::size_t i) const = 0;
+};
+
+// One view of a decision: everything its JSON holds.
+struct DecisionParts {
+  std::string_view case_id;
+  // The fields, when the decision was made (errors empty).
+  const DecisionLayout* layout = nullptr;
+  const FieldSource* fields = nullptr;
+  std::string_view script_locale, script_text;
+  std::vector<std::string_view> matched_rules;
+  std::string_view policy_name, policy_version, policy_digest;
+  // Why it was not made; empty when it was.
+  const std::vector<DecisionError>* errors = nullptr;
+  // The rules tried (DecideOptions::explain); nullptr to leave it out.
+  const std::vector<RuleTrace>* trace = nullptr;
+};
+
+// Appends the decision's JSON: case_id, then the fields (or the errors),
+// script, matched_rules, policy, and the trace when given.
+void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out);
+
+// A JSON string: escaped, and valid UTF-8 (a broken sequence becomes U+FFFD).
+void AppendJsonString(std::string* out, std::string_view s);
+// A value as a decision's JSON prints it: timestamps and durations as their
+// text, maps and errors as CEL literals; absent list items as null.
+void WriteJsonValue(JsonOut* out, const Value& v);
+void WriteJsonValue(JsonOut* out, const FieldValue& v);
+// `file:line:column`, or "" when the location names no file.
+std::string FormatLocation(const SourceLocation& l);
+// The trace outcome's word: matched, not_matched, error, not_reached.
+const char* OutcomeName(RuleTrace::Outcome o);
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_DECISION_DECISION_WRITER_H_
