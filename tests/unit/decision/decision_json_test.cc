@@ -3,6 +3,9 @@
 // vocabulary schema (rules/schema.yaml).
 #include <boost/test/unit_test.hpp>
 
+#include <cstdint>
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -264,6 +267,104 @@ stages:
     }
   }
   BOOST_TEST(compact == squeezed);
+}
+
+// The indented form is the layout nlohmann::json's dump gives the same
+// content (the form the CLI printed before the library had one writer):
+// random decisions with nested groups, lists of lists, empty lists and
+// groups, every scalar kind, errors and traces, at indents 0, 2 and 4.
+BOOST_AUTO_TEST_CASE(the_indented_form_is_nlohmanns_layout) {
+  std::mt19937 rng(11);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> words = {"", "a", "refund \"now\"", "壶 é 😀", "tab\there", "x\\y"};
+  std::function<FieldValue(int)> random_value = [&](int depth) {
+    FieldValue v;
+    switch (depth > 2 ? pick(5) : pick(7)) {
+      case 0: v.kind = FieldValue::Kind::kBool; v.bool_value = pick(2) == 1; break;
+      case 1: v.kind = FieldValue::Kind::kInt; v.int_value = static_cast<std::int64_t>(rng()) - 2000000000; break;
+      case 2: v.kind = FieldValue::Kind::kDouble; v.double_value = pick(1000) / 8.0; break;
+      case 3: v.kind = FieldValue::Kind::kString; v.string_value = words[static_cast<std::size_t>(pick(6))]; break;
+      case 4: v.kind = FieldValue::Kind::kNull; break;
+      default: {
+        v.kind = FieldValue::Kind::kList;
+        const int n = pick(4);
+        for (int i = 0; i < n; ++i) v.items.push_back(random_value(depth + 1));
+      }
+    }
+    return v;
+  };
+  auto to_json = [](const FieldValue& v, auto&& self) -> ordered_json {
+    switch (v.kind) {
+      case FieldValue::Kind::kBool: return v.bool_value;
+      case FieldValue::Kind::kInt: return v.int_value;
+      case FieldValue::Kind::kDouble: return v.double_value;
+      case FieldValue::Kind::kString: return v.string_value;
+      case FieldValue::Kind::kList: {
+        ordered_json a = ordered_json::array();
+        for (const FieldValue& e : v.items) a.push_back(self(e, self));
+        return a;
+      }
+      default: return nullptr;
+    }
+  };
+  const std::vector<std::string> names = {"resolution", "options", "freight.payer", "freight.parts.a",
+                                          "freight.parts.b", "refund_cents", "deadlines.reply_by", "note"};
+  for (int round = 0; round < 300; ++round) {
+    Decision d;
+    d.case_id = words[static_cast<std::size_t>(pick(6))];
+    d.policy_name = "p";
+    d.policy_version = "1";
+    d.policy_digest = "sha256:0";
+    ordered_json want;
+    want["case_id"] = d.case_id;
+    const bool failed = pick(5) == 0;
+    if (failed) {
+      d.errors.push_back({"refund_cents: no value", "refund_cents", "r1", {"policy.yaml", 3, 7}});
+      d.errors.push_back({"the script is too long", "", "", {}});
+      want["errors"] = ordered_json::array({{{"message", "refund_cents: no value"}, {"field", "refund_cents"},
+                                             {"rule", "r1"}, {"at", "policy.yaml:3:7"}},
+                                            {{"message", "the script is too long"}}});
+    } else {
+      for (const std::string& name : names) {
+        FieldValue v;
+        if (pick(4) != 0) v = random_value(0);
+        d.fields.emplace_back(name, v);
+        // Groups appear where their first field is declared, set or not.
+        ordered_json* parent = &want;
+        std::size_t start = 0;
+        for (std::size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
+          ordered_json& next = (*parent)[name.substr(start, dot - start)];
+          if (!next.is_object()) next = ordered_json::object();
+          parent = &next;
+          start = dot + 1;
+        }
+        if (v.present()) (*parent)[name.substr(start)] = to_json(v, to_json);
+      }
+      d.nullable_groups = {"deadlines"};
+      if (want["deadlines"].empty()) want["deadlines"] = nullptr;
+      d.script_locale = "en";
+      d.script_text = words[static_cast<std::size_t>(pick(6))];
+      want["script"] = {{"locale", d.script_locale}, {"text", d.script_text}};
+      const int rules = pick(3);
+      for (int i = 0; i < rules; ++i) d.matched_rules.push_back("rule_" + std::to_string(i));
+      want["matched_rules"] = d.matched_rules;
+    }
+    want["policy"] = {{"name", "p"}, {"version", "1"}, {"digest", "sha256:0"}};
+    const bool trace = pick(2) == 1;
+    if (trace) {
+      d.trace.push_back({"resolution", "r1", aftersales::RuleTrace::Outcome::kNotMatched, "issue.type == 'x' is false",
+                         {"policy.yaml", 9, 9}});
+      d.trace.push_back({"resolution", "r2", aftersales::RuleTrace::Outcome::kMatched, "", {}});
+      want["trace"] = ordered_json::array(
+          {{{"stage", "resolution"}, {"rule", "r1"}, {"outcome", "not_matched"},
+            {"detail", "issue.type == 'x' is false"}, {"at", "policy.yaml:9:9"}},
+           {{"stage", "resolution"}, {"rule", "r2"}, {"outcome", "matched"}, {"at", ""}}});
+    }
+    for (int indent : {-1, 0, 2, 4}) {
+      const std::string got = aftersales::DecisionToJson(d, trace, indent);
+      BOOST_TEST(got == want.dump(indent), "round " << round << " indent " << indent);
+    }
+  }
 }
 
 // A policy may not declare a field named like one of the decision's own
