@@ -80,6 +80,7 @@ AFTERSALES_EXPORT const char* aftersales_version(void);
 }  /* extern "C" */
 
 #include "aftersales/batch.h"
+#include "aftersales/decide_text.h"
 #include "aftersales/decision.h"
 #include "aftersales/decision_log.h"
 #include "aftersales/diff.h"

@@ -7,8 +7,6 @@
 #include <new>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "aftersales/aftersales.h"
 
 struct aftersales_policy_t {
@@ -53,22 +51,6 @@ std::string Hex(int bits) {
   return out;
 }
 
-// The errors of a failed decision's JSON (`"errors": [{"message", "at"}]`),
-// one per line as `file:line:column: message`, as a Decision's errors print.
-std::string ErrorsOfJson(const std::string& json) {
-  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  std::string msg;
-  if (j.is_object() && j.contains("errors") && j["errors"].is_array()) {
-    for (const nlohmann::json& e : j["errors"]) {
-      if (!e.is_object()) continue;
-      std::string at = e.contains("at") && e["at"].is_string() ? e["at"].get<std::string>() : "";
-      std::string message = e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
-      msg += (at.empty() ? "" : at + ": ") + message + "\n";
-    }
-  }
-  return msg.empty() ? "the case could not be decided\n" : msg;
-}
-
 }  // namespace
 
 extern "C" {
@@ -111,39 +93,19 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
     return AFTERSALES_BAD_ARGUMENT;
   }
   return Guarded(error, [&] {
-    auto facts = policy->policy->ReadFactsJson(std::string_view(case_json, length));
-    if (!facts.ok()) {
-      Set(error, facts.status().message());
-      return AFTERSALES_BAD_INPUT;
-    }
-    aftersales::DecideOptions options;
+    aftersales::DecideTextOptions options;
     options.explain = (flags & AFTERSALES_EXPLAIN) != 0;
-    std::string out;
-    if (flags & AFTERSALES_TEXT) {
-      aftersales::Decision d = policy->policy->Decide(*facts, options);
-      if (!d.ok()) {
-        std::string msg;
-        for (const aftersales::DecisionError& e : d.errors) {
-          aftersales::Issue as_issue;
-          as_issue.location = e.location;
-          as_issue.message = e.message;
-          msg += as_issue.ToString() + "\n";
-        }
-        Set(error, msg);
-        return AFTERSALES_EVAL_FAILED;
-      }
-      out = aftersales::DecisionToText(d, options.explain);
-    } else {
-      // The JSON straight from the engine, decided once: a case that
-      // failed has its errors in it, which become the message.
-      bool decided = false;
-      out = policy->policy->DecideToJson(*facts, options, &decided);
-      if (!decided) {
-        Set(error, ErrorsOfJson(out));
-        return AFTERSALES_EVAL_FAILED;
-      }
+    options.output = (flags & AFTERSALES_TEXT) ? aftersales::DecideTextOptions::Output::kText
+                                               : aftersales::DecideTextOptions::Output::kJsonLine;
+    aftersales::CaseText run = aftersales::DecideText(*policy->policy, std::string_view(case_json, length), options);
+    if (run.outcome != aftersales::CaseText::Outcome::kDecided) {
+      std::string msg;
+      for (const std::string& e : run.errors) msg += e + "\n";
+      if (run.outcome == aftersales::CaseText::Outcome::kNotRead) msg.pop_back();  // one line, as before
+      Set(error, msg);
+      return run.outcome == aftersales::CaseText::Outcome::kNotRead ? AFTERSALES_BAD_INPUT : AFTERSALES_EVAL_FAILED;
     }
-    *decision = Copy(out);
+    *decision = Copy(run.output);
     if (!*decision) {
       Set(error, "out of memory");
       return AFTERSALES_INTERNAL;

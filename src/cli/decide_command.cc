@@ -66,22 +66,6 @@ bool LooksLikeYaml(const std::string& path, const std::string& text) {
   return i == std::string::npos || text[i] != '{';
 }
 
-std::string FormatDecision(const Decision& d, const DecideArgs& args, bool one_line) {
-  if (args.format == "text") return DecisionToText(d, args.explain) + "\n";
-  return DecisionToJson(d, args.explain, one_line ? -1 : 2) + "\n";
-}
-
-std::string ErrorLine(const DecisionError& e) {
-  std::string where;
-  if (!e.location.file.empty()) {
-    Issue as_issue;
-    as_issue.location = e.location;
-    as_issue.message = e.message;
-    return as_issue.ToString();
-  }
-  return e.message;
-}
-
 int DecideOne(const Policy& policy, const DecideArgs& args) {
   std::string error;
   std::optional<std::string> text = ReadWholeFile(args.case_file, &error);
@@ -89,21 +73,17 @@ int DecideOne(const Policy& policy, const DecideArgs& args) {
     PrintError(error);
     return kExitBadInput;
   }
-  Result<Facts> facts = LooksLikeYaml(args.case_file, *text)
-                            ? policy.ReadFactsYaml(*text, args.case_file)
-                            : policy.ReadFactsJson(*text, args.case_file);
-  if (!facts.ok()) {
-    PrintError(facts.status().message());
-    return kExitBadInput;
-  }
-  DecideOptions options;
+  DecideTextOptions options;
+  options.input = LooksLikeYaml(args.case_file, *text) ? DecideTextOptions::Input::kYaml : DecideTextOptions::Input::kJson;
+  options.output = args.format == "text" ? DecideTextOptions::Output::kText : DecideTextOptions::Output::kJsonIndented;
   options.explain = args.explain;
-  Decision d = policy.Decide(*facts, options);
-  if (!d.ok()) {
-    for (const DecisionError& e : d.errors) PrintError(ErrorLine(e));
-    return kExitEvalFailed;
+  options.source_name = args.case_file;
+  CaseText run = DecideText(policy, *text, options);
+  if (run.outcome != CaseText::Outcome::kDecided) {
+    for (const std::string& e : run.errors) PrintError(e);
+    return run.outcome == CaseText::Outcome::kNotRead ? kExitBadInput : kExitEvalFailed;
   }
-  if (!WriteStdout(FormatDecision(d, args, /*one_line=*/false))) return kExitBadInput;
+  if (!WriteStdout(run.output + "\n")) return kExitBadInput;
   return kExitOk;
 }
 

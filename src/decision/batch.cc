@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aftersales/decide_text.h"
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -93,8 +94,9 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
     Decision d = policy.Decide(*facts, d_options);
     if (!d.ok()) {
       ++c->failed;
+      // Each error as every tool prints it, with its place in the policy.
       std::string msg;
-      for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + e.message;
+      for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + FormatDecisionError(e);
       c->out += ErrorObject(n, d.case_id, prefix + std::to_string(n) + ": " + msg);
       continue;
     }

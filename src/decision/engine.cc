@@ -736,23 +736,28 @@ std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& op
   return out;
 }
 
-bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const {
+bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out,
+                                    std::vector<DecisionError>* errors) const {
   const FactsData* data = PolicyInternal::Data(facts);
   if (!Accepts(data)) {
-    *out += DecisionToJson(Decide(facts, options), options.explain, -1);
+    Decision d = Decide(facts, options);
+    *out += DecisionToJson(d, options.explain, -1);
+    if (errors != nullptr) *errors = std::move(d.errors);
     return false;
   }
   // The overlay of the case's platform writes it, with its own layout.
-  return Route(*data).AppendAccepted(*data, facts, options, out);
+  return Route(*data).AppendAccepted(*data, facts, options, out, errors);
 }
 
 bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
-                                std::string* out) const {
+                                std::string* out, std::vector<DecisionError>* errors) const {
   // The general path: a Decision, then its JSON.
   auto general = [&] {
     Decision d = DecideAccepted(data, facts, options);
     *out += DecisionToJson(d, options.explain, -1);
-    return d.ok();
+    const bool decided = d.ok();
+    if (errors != nullptr) *errors = std::move(d.errors);
+    return decided;
   };
   if (options.explain) return general();
   // The compact path: the decided values straight into the layout. A case
@@ -767,6 +772,7 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
     Guarded(&d, [&] { Stamp(facts, &d); });
     d.fields.clear();
     *out += DecisionToJson(d, options.explain, -1);
+    if (errors != nullptr) *errors = std::move(d.errors);
     return false;
   }
   try {

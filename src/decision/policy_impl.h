@@ -72,8 +72,10 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   std::string CaseIdOfJson(std::string_view json) const;
   Decision Decide(const Facts& facts, const DecideOptions& options) const;
   std::string DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const;
-  // The same JSON appended to `out`; true when the case was decided.
-  bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const;
+  // The same JSON appended to `out`; true when the case was decided. When
+  // it was not and `errors` is given, they are set to the decision's errors.
+  bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out,
+                          std::vector<DecisionError>* errors = nullptr) const;
 
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
@@ -101,7 +103,7 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   // Deciding, once the facts are known to be this policy's to decide.
   Decision DecideAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options) const;
   bool AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
-                      std::string* out) const;
+                      std::string* out, std::vector<DecisionError>* errors) const;
   // Names this policy and the case on a decision.
   void Stamp(const Facts& facts, Decision* d) const;
 
