@@ -3,13 +3,16 @@
 # UndefinedBehaviorSanitizer in build-fuzz/, and runs each for a given time.
 # Installs nothing (scripts/install-deps.sh --tests installs clang).
 #
-#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [TARGET...]
+#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [--timeout SECONDS] [TARGET...]
 #
-#   --time SECONDS  how long each target runs (default 60)
-#   --jobs N        how many targets run at once (default 1)
-#   TARGET          fuzz_policy_loader fuzz_expression fuzz_case_json
-#                   fuzz_decide fuzz_lock_file (the "fuzz_" may be left out);
-#                   default all
+#   --time SECONDS     how long each target runs (default 60)
+#   --jobs N           how many targets run at once (default 1)
+#   --timeout SECONDS  an input running longer is a failure (default 20;
+#                      raise it on a machine busy with other work, where a
+#                      starved fuzzer is slow without any input being slow)
+#   TARGET             fuzz_policy_loader fuzz_expression fuzz_case_json
+#                      fuzz_decide fuzz_lock_file (the "fuzz_" may be left out);
+#                      default all
 #
 # Each target starts from its working corpus (build-fuzz/corpus/TARGET,
 # kept between runs: what one run finds, the next starts from), the seeds
@@ -25,9 +28,10 @@ cd "$(dirname "$0")/.."
 all_targets=(fuzz_policy_loader fuzz_expression fuzz_case_json fuzz_decide fuzz_lock_file)
 seconds=60
 jobs=1
+timeout=20
 targets=()
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +39,8 @@ while [ $# -gt 0 ]; do
     --time=*) seconds="${1#--time=}"; shift ;;
     --jobs) jobs="${2:?--jobs needs a number}"; shift 2 ;;
     --jobs=*) jobs="${1#--jobs=}"; shift ;;
+    --timeout) timeout="${2:?--timeout needs a number of seconds}"; shift 2 ;;
+    --timeout=*) timeout="${1#--timeout=}"; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     *)
@@ -50,6 +56,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]] || { echo "fuzz.sh: --time must be a positive number of seconds" >&2; exit 2; }
 [[ "$jobs" =~ ^[0-9]+$ && "$jobs" -gt 0 ]] || { echo "fuzz.sh: --jobs must be a positive number" >&2; exit 2; }
+[[ "$timeout" =~ ^[0-9]+$ && "$timeout" -gt 0 ]] || { echo "fuzz.sh: --timeout must be a positive number of seconds" >&2; exit 2; }
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
 for tool in clang clang++ cmake ninja; do
@@ -84,7 +91,7 @@ run_one() {
   local corpus="$build/corpus/$t" artifacts="$build/artifacts/$t/" log="$build/logs/$t.log"
   mkdir -p "$corpus" "$artifacts"
   local args=(
-    -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=20 -rss_limit_mb=2048
+    -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout="$timeout" -rss_limit_mb=2048
     -artifact_prefix="$artifacts" -print_final_stats=1
   )
   [ -f "tests/fuzz/$t.dict" ] && args+=(-dict="tests/fuzz/$t.dict")
