@@ -54,11 +54,29 @@ struct LockResult {
 // Returns without writing when the policy has errors. Never throws.
 AFTERSALES_EXPORT LockResult WritePolicyLock(const std::string& path, const LoadOptions& options = {});
 
-// The same from memory: (file name, YAML text) pairs. The names appear in
-// issue locations.
+// The same from memory: (file name, YAML text) pairs, the names as paths
+// ("policy.yaml", "platforms/jd/policy.yaml"). The policy is the files
+// given in the folder of the first one, in the order given; the others are
+// read only when an `extends` or a `platforms` overlay names them (a file,
+// or a folder: the *.yaml/*.yml files directly inside), resolved against
+// the folder of the file that names them, as on disk. A name that is not
+// given is an error at the place that names it. No lock is checked. The
+// names appear in issue locations.
 AFTERSALES_EXPORT LoadResult LoadPolicyFromStrings(
     const std::vector<std::pair<std::string, std::string>>& files,
     const LoadOptions& options = {});
+
+// The policy at `path` as it is at git revision `rev` (a commit, branch,
+// tag, "HEAD~1"...) of the repository that holds `path`: its files, its
+// bases and its platform overlays are read from that revision with `git`
+// (run from PATH, without a shell), never from the working tree, and named
+// `git:REV:<path in the repository>` in issue locations. `path` need not
+// exist in the working tree as long as a folder above it does. No lock is
+// checked. A `path` outside a repository, a revision git does not know (or
+// one starting with '-'), or no git to run are io.read issues at
+// `git:REV`. Never throws.
+AFTERSALES_EXPORT LoadResult LoadPolicyAtRevision(const std::string& path, const std::string& rev,
+                                                  const LoadOptions& options = {});
 
 }  // namespace aftersales
 

@@ -1,7 +1,6 @@
 #include "policy/header_builder.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -109,16 +108,9 @@ void LocaleFallbackCheck(const YamlNode& section, BuildContext& ctx, const Polic
 }
 
 // `platforms: {fact: case.platform, overlays: {jd: platforms/jd, ...}}`:
-// checked here, read from disk by the loader.
+// checked here, read (from disk, memory or git) by the loader.
 void BuildPlatforms(const YamlNode& key, const YamlNode& node, PlatformsUse use, BuildContext& ctx,
                     PolicyModel* model) {
-  if (use == PlatformsUse::kNoPath) {
-    ctx.Error("policy.platforms",
-              "'platforms' names overlay policies by path, which are only read when the policy is loaded "
-              "from a path",
-              key.location);
-    return;
-  }
   if (use == PlatformsUse::kOverlay) {
     ctx.Error("policy.platforms",
               "this policy is loaded as a platform overlay of another policy, and an overlay cannot have "
@@ -178,13 +170,9 @@ void BuildPlatforms(const YamlNode& key, const YamlNode& node, PlatformsUse use,
     }
     const std::string* path = ctx.ExpectScalar(path_node, "the overlay of platform '" + *word + "'");
     if (path == nullptr) continue;
-    // Relative to the folder of the file that names it, as `extends` is.
-    namespace fs = std::filesystem;
-    std::string shown =
-        (fs::path(path_node.location.file).parent_path() / fs::path(*path)).lexically_normal().generic_string();
-    while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
-    if (shown.empty()) shown = ".";
-    decl.overlays.push_back(PlatformEntry{*word, std::move(shown), path_node.location});
+    // As written: the loader resolves it against the folder of the file
+    // that names it (path_node.location.file), as it does `extends`.
+    decl.overlays.push_back(PlatformEntry{*word, *path, path_node.location});
   }
   if (fact_ok) model->platforms = std::move(decl);
 }

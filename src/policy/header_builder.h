@@ -13,8 +13,7 @@ namespace aftersales::internal {
 
 // What a `platforms` block in the header means for the policy being built.
 enum class PlatformsUse {
-  kRead,     // the policy being loaded from a path: check it, record it in the model
-  kNoPath,   // loaded from strings: there is no folder to find overlays in (an error)
+  kRead,     // the policy being loaded: check it, record it in the model
   kOverlay,  // loaded as another policy's platform overlay: no overlays of its own (an error)
 };
 

@@ -1,38 +1,31 @@
-// LoadPolicy and LoadPolicyFromStrings: files from disk (or memory) ->
-// BuildPolicy -> an immutable Policy. Nothing here throws: file system
-// errors become issues naming the path.
-#include "aftersales/loader.h"
+// LoadPolicyTree: a policy's path in a source -> its files and every base
+// they extend (ReadLayers, deepest base = layer 0), each file read once
+// and parsed once for the whole load (TreeReader::ReadOne), built; then the
+// platform overlays its header names, loaded the same way; then, on disk,
+// the lock. Policy objects are made from the result in
+// src/decision/policy_loading.cc.
+#include "policy/loader.h"
 
 #include <algorithm>
 #include <cctype>
-#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <new>
-#include <optional>
+#include <memory>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
-#include "aftersales/policy.h"
-#include "decision/policy_impl.h"
-#include "decision/policy_internal.h"
 #include "policy/digest.h"
 #include "policy/lock_file.h"
 #include "policy/policy_builder.h"
 #include "policy/schema_compare.h"
 #include "policy/yaml_reader.h"
 
-namespace aftersales {
+namespace aftersales::internal {
 
 namespace {
 
 namespace fs = std::filesystem;
-using internal::PolicySource;
-
-Issue ReadIssue(const std::string& path, std::string message) {
-  return Issue{Severity::kError, "io.read", std::move(message), SourceLocation{path, 0, 0}};
-}
 
 std::string Reason(const std::error_code& ec) {
   std::string m = ec.message();
@@ -40,55 +33,9 @@ std::string Reason(const std::error_code& ec) {
   return m;
 }
 
-bool IsPolicyFileName(const fs::path& p) {
-  std::string ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml";
-}
-
-// Reads one file, counting it against the policy's byte budget.
-bool ReadOne(const fs::path& path, const std::string& shown, const Limits& limits,
-             std::size_t* total, std::vector<PolicySource>* out, std::vector<Issue>* issues) {
-  std::error_code ec;
-  std::uintmax_t size = fs::file_size(path, ec);
-  if (ec) {
-    issues->push_back(ReadIssue(shown, "cannot read the policy file: " + Reason(ec)));
-    return false;
-  }
-  if (size > limits.max_policy_bytes || *total + size > limits.max_policy_bytes) {
-    issues->push_back(ReadIssue(shown, "the policy is larger than " +
-                                           std::to_string(limits.max_policy_bytes) +
-                                           " bytes (limit max_policy_bytes)"));
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    issues->push_back(ReadIssue(shown, "cannot open the policy file"));
-    return false;
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    issues->push_back(ReadIssue(shown, "error while reading the policy file"));
-    return false;
-  }
-  if (text.size() > limits.max_policy_bytes - *total) {
-    issues->push_back(ReadIssue(shown, "the policy is larger than " +
-                                           std::to_string(limits.max_policy_bytes) +
-                                           " bytes (limit max_policy_bytes)"));
-    return false;
-  }
-  *total += text.size();
-  out->push_back(PolicySource{shown, std::move(text)});
-  return true;
-}
-
-LoadResult Build(const std::vector<PolicySource>& sources, const LoadOptions& options) {
-  LoadResult result;
-  internal::BuildResult built = internal::BuildPolicy(sources, options, internal::PlatformsUse::kNoPath);
-  result.issues = std::move(built.issues);
-  if (built.model) {
-    result.policy = internal::PolicyInternal::Wrap(std::make_shared<internal::PolicyImpl>(std::move(*built.model)));
-  }
-  return result;
+std::string TooLarge(const Limits& limits) {
+  return "the policy is larger than " + std::to_string(limits.max_policy_bytes) +
+         " bytes (limit max_policy_bytes)";
 }
 
 // Where another policy names the path being read, and what it calls it
@@ -99,62 +46,6 @@ struct NamedAt {
   const char* what;  // "the base policy"
 };
 
-// Reads the files of one policy path (a file, or the *.yaml/*.yml files
-// directly inside a folder, in name order) into `out`.
-bool ReadPath(const std::string& path, const LoadOptions& options, std::size_t* total,
-              std::vector<PolicySource>* out, std::vector<Issue>* issues, const NamedAt* named_at) {
-  const fs::path root(path);
-  std::error_code ec;
-  fs::file_status status = fs::status(root, ec);
-  if (ec || !fs::exists(status)) {
-    std::string reason = ec ? Reason(ec) : std::string("no such file or directory");
-    if (named_at != nullptr) {
-      issues->push_back(Issue{Severity::kError, named_at->code,
-                              "cannot read " + std::string(named_at->what) + " '" + path + "': " + reason,
-                              named_at->location});
-    } else {
-      issues->push_back(ReadIssue(path, "cannot read the policy: " + reason));
-    }
-    return false;
-  }
-  if (fs::is_directory(status)) {
-    std::vector<fs::path> names;
-    fs::directory_iterator it(root, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      std::error_code file_ec;
-      if (IsPolicyFileName(it->path()) && it->is_regular_file(file_ec)) {
-        names.push_back(it->path().filename());
-      }
-    }
-    if (ec) {
-      issues->push_back(ReadIssue(path, "cannot list the policy folder: " + Reason(ec)));
-      return false;
-    }
-    if (names.empty()) {
-      issues->push_back(ReadIssue(path, "the policy folder has no .yaml or .yml files"));
-      return false;
-    }
-    std::sort(names.begin(), names.end());
-    bool ok = true;
-    for (const fs::path& name : names) {
-      fs::path full = root / name;
-      ok = ReadOne(full, full.generic_string(), options.limits, total, out, issues) && ok;
-      if (!ok && *total >= options.limits.max_policy_bytes) break;
-    }
-    return ok;
-  }
-  return ReadOne(root, path, options.limits, total, out, issues);
-}
-
-// How a path is shown when another policy names it: relative to the
-// folder of the file that names it, with "." and ".." folded away.
-std::string BasePath(const std::string& from_file, const std::string& extends) {
-  fs::path p = (fs::path(from_file).parent_path() / fs::path(extends)).lexically_normal();
-  std::string shown = p.generic_string();
-  while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
-  return shown.empty() ? std::string(".") : shown;
-}
-
 // The 'extends' of the files just read (the first one found), if any. Files
 // that are not valid YAML are skipped here; the builder reports them.
 struct Extends {
@@ -162,97 +53,17 @@ struct Extends {
   std::string file;
   SourceLocation location;
 };
-std::optional<Extends> FindExtends(const std::vector<PolicySource>& sources, std::size_t from,
-                                   const LoadOptions& options) {
-  internal::YamlReadOptions read_options;
-  read_options.max_depth = options.limits.max_yaml_depth;
-  read_options.max_nodes = options.limits.max_yaml_nodes;
-  for (std::size_t i = from; i < sources.size(); ++i) {
-    internal::YamlDocument doc =
-        internal::ReadYaml(sources[i].text, sources[i].file_name, read_options);
-    if (!doc.root || !doc.root->IsMap()) continue;
-    const internal::YamlNode* policy = doc.root->Find("policy");
+std::optional<Extends> FindExtends(const std::vector<LayeredFile>& files) {
+  for (const LayeredFile& f : files) {
+    const std::optional<YamlNode>& root = f.file->doc.root;
+    if (!root || !root->IsMap()) continue;
+    const YamlNode* policy = root->Find("policy");
     if (policy == nullptr || !policy->IsMap()) continue;
-    const internal::YamlNode* e = policy->Find("extends");
+    const YamlNode* e = policy->Find("extends");
     if (e == nullptr || !e->IsScalar() || e->value.empty()) continue;
-    return Extends{e->value, sources[i].file_name, e->location};
+    return Extends{e->value, f.file->file_name, e->location};
   }
   return std::nullopt;
-}
-
-// Reads `path` and, first, every base it extends (deepest base = layer 0).
-// `chain` holds the canonical paths being read, to find cycles.
-bool ReadLayers(const std::string& path, const LoadOptions& options, const NamedAt* named_at,
-                std::vector<std::string>* chain, std::vector<std::string>* shown_chain, std::size_t* total,
-                std::vector<PolicySource>* out, std::vector<Issue>* issues, int* layer) {
-  std::vector<PolicySource> mine;
-  if (!ReadPath(path, options, total, &mine, issues, named_at)) return false;
-  std::optional<Extends> extends = FindExtends(mine, 0, options);
-  if (extends) {
-    std::string base = BasePath(extends->file, extends->value);
-    std::error_code ec;
-    fs::path canonical = fs::weakly_canonical(fs::path(base), ec);
-    std::string key = ec ? base : canonical.generic_string();
-    auto seen = std::find(chain->begin(), chain->end(), key);
-    if (seen != chain->end()) {
-      std::string cycle;
-      for (auto it = shown_chain->begin() + (seen - chain->begin()); it != shown_chain->end();
-           ++it) {
-        cycle += *it + " -> ";
-      }
-      issues->push_back(Issue{Severity::kError, "policy.extends",
-                              "the policy extends itself: " + cycle + base,
-                              extends->location});
-      return false;
-    }
-    if (static_cast<int>(chain->size()) >= 16) {
-      issues->push_back(Issue{Severity::kError, "policy.extends",
-                              "more than 16 policies extend each other", extends->location});
-      return false;
-    }
-    chain->push_back(key);
-    shown_chain->push_back(base);
-    const NamedAt base_at{extends->location, "policy.extends", "the base policy"};
-    if (!ReadLayers(base, options, &base_at, chain, shown_chain, total, out, issues, layer)) {
-      return false;
-    }
-    ++*layer;
-  }
-  for (PolicySource& source : mine) {
-    source.layer = *layer;
-    out->push_back(std::move(source));
-  }
-  return true;
-}
-
-std::string CanonicalKey(const std::string& path) {
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-  return ec ? path : canonical.generic_string();
-}
-
-// Reads the policy at `path` with every base it extends, and builds it.
-// nullopt when its files cannot be read (the issues say why).
-// The files a load read, for its lock: each file's path as shown and the
-// SHA-256 of the bytes read (what was built is what is checked).
-struct ReadFiles {
-  bool wanted = false;
-  std::vector<std::pair<std::string, std::string>> files;  // (shown path, sha256 hex)
-};
-
-std::optional<internal::BuildResult> ReadAndBuild(const std::string& path, const LoadOptions& options,
-                                                  const NamedAt* named_at, internal::PlatformsUse platforms,
-                                                  std::size_t* total, std::vector<Issue>* issues,
-                                                  ReadFiles* read) {
-  std::vector<PolicySource> sources;
-  std::vector<std::string> chain{CanonicalKey(path)}, shown_chain{path};
-  int layer = 0;
-  const bool all_read = ReadLayers(path, options, named_at, &chain, &shown_chain, total, &sources, issues, &layer);
-  if (read->wanted) {
-    for (const PolicySource& source : sources) read->files.emplace_back(source.file_name, internal::Sha256Hex(source.text));
-  }
-  if (!all_read) return std::nullopt;
-  return internal::BuildPolicy(sources, options, platforms);
 }
 
 // Issues found twice (an overlay that extends the policy naming it reads
@@ -261,61 +72,237 @@ void AppendNew(std::vector<Issue> more, std::vector<Issue>* issues) {
   for (Issue& issue : more) {
     bool seen = false;
     for (const Issue& have : *issues) {
-      seen = seen || (have.severity == issue.severity && have.code == issue.code && have.message == issue.message &&
-                      have.location.file == issue.location.file && have.location.line == issue.location.line &&
+      seen = seen || (have.severity == issue.severity && have.code == issue.code &&
+                      have.message == issue.message && have.location.file == issue.location.file &&
+                      have.location.line == issue.location.line &&
                       have.location.column == issue.location.column);
     }
     if (!seen) issues->push_back(std::move(issue));
   }
 }
 
-// The platform overlays a policy's `platforms` names, each loaded like a
-// policy of its own (its bases, its checks, the same limits and byte
-// budget) and checked to read cases as `root` does. One that fails is left
-// out, with issues, and `ok` set to false.
-std::vector<PlatformOverlay> LoadOverlays(const internal::PlatformsDecl& decl, const internal::PolicyModel* root,
-                                          const LoadOptions& options, std::size_t* total,
-                                          std::vector<Issue>* issues, bool* ok, ReadFiles* read) {
-  std::vector<PlatformOverlay> overlays;
-  std::vector<std::pair<std::string, std::shared_ptr<const Policy>>> loaded;  // by canonical path
-  for (const internal::PlatformEntry& entry : decl.overlays) {
-    const std::string key = CanonicalKey(entry.path);
-    std::shared_ptr<const Policy> policy;
-    auto cached = std::find_if(loaded.begin(), loaded.end(), [&](const auto& p) { return p.first == key; });
-    if (cached != loaded.end()) {
-      policy = cached->second;
-    } else {
-      const NamedAt at{entry.location, "policy.platforms", "the platform overlay"};
-      std::optional<internal::BuildResult> built =
-          ReadAndBuild(entry.path, options, &at, internal::PlatformsUse::kOverlay, total, issues, read);
-      if (built) {
-        AppendNew(std::move(built->issues), issues);
-        if (built->model) {
-          policy = internal::PolicyInternal::Wrap(std::make_shared<internal::PolicyImpl>(std::move(*built->model)));
-        }
+// Reads and builds policies from one source, within one byte budget. A
+// file is read from the source and parsed the first time it is needed;
+// a policy that needs it again (the base an overlay extends) uses the same
+// parsed document, and its bytes count against the budget again.
+class TreeReader {
+ public:
+  TreeReader(const PolicyFileSource& source, const LoadOptions& options, bool want_files)
+      : source_(source), options_(options), want_files_(want_files) {}
+
+  // Reads the policy at `root` with every base it extends, and builds it.
+  // nullopt when its files cannot be read (`issues` says why). The files
+  // read go to `files` (with want_files).
+  std::optional<BuildResult> ReadAndBuild(const PolicyRoot& root, const NamedAt* named_at,
+                                          PlatformsUse platforms, std::vector<Issue>* issues,
+                                          std::vector<FileRead>* files) {
+    std::vector<LayeredFile> layered;
+    std::vector<std::string> chain{source_.Key(root.path)}, shown_chain{root.path};
+    int layer = 0;
+    const bool all_read = ReadLayers(root.path, root.files ? &*root.files : nullptr, named_at,
+                                     &chain, &shown_chain, &layered, issues, &layer);
+    if (want_files_) {
+      for (const LayeredFile& f : layered) {
+        files->push_back(FileRead{f.file->file_name, Sha256Of(*f.file)});
       }
-      loaded.emplace_back(key, policy);
     }
-    if (policy == nullptr) {
-      *ok = false;
-      continue;
-    }
-    if (root != nullptr) {
-      std::string difference = internal::FactSchemaDifference(*root, internal::PolicyInternal::Impl(*policy).model());
-      if (!difference.empty()) {
-        issues->push_back(Issue{Severity::kError, "policy.platforms",
-                                "the platform overlay '" + entry.path + "' for " + entry.platform +
-                                    " must read cases as this policy does (one case is read once, then decided "
-                                    "by it), but " + difference,
-                                entry.location});
+    if (!all_read) return std::nullopt;
+    return BuildPolicy(layered, options_, platforms);
+  }
+
+  // The platform overlays a policy's `platforms` names, each loaded like a
+  // policy of its own (its bases, its checks, the same limits and byte
+  // budget) and checked to read cases as `root` does. One that fails is
+  // left out, with issues, and `ok` set to false.
+  void LoadOverlays(const PlatformsDecl& decl, const PolicyModel* root, PolicyTree* tree,
+                    bool* ok) {
+    std::vector<std::pair<std::string, std::optional<std::size_t>>> loaded;  // by Key
+    for (const PlatformEntry& entry : decl.overlays) {
+      const std::string path = source_.Resolve(entry.location.file, entry.path);
+      const std::string key = source_.Key(path);
+      std::optional<std::size_t> model;
+      auto cached =
+          std::find_if(loaded.begin(), loaded.end(), [&](const auto& p) { return p.first == key; });
+      if (cached != loaded.end()) {
+        model = cached->second;
+      } else {
+        const NamedAt at{entry.location, "policy.platforms", "the platform overlay"};
+        std::optional<BuildResult> built =
+            ReadAndBuild(PolicyRoot{path, std::nullopt}, &at, PlatformsUse::kOverlay, &tree->issues,
+                         &tree->files);
+        if (built) {
+          AppendNew(std::move(built->issues), &tree->issues);
+          if (built->model) {
+            model = tree->overlay_models.size();
+            tree->overlay_models.push_back(std::move(*built->model));
+          }
+        }
+        loaded.emplace_back(key, model);
+      }
+      if (!model) {
         *ok = false;
         continue;
       }
+      if (root != nullptr) {
+        std::string difference = FactSchemaDifference(*root, tree->overlay_models[*model]);
+        if (!difference.empty()) {
+          tree->issues.push_back(
+              Issue{Severity::kError, "policy.platforms",
+                    "the platform overlay '" + path + "' for " + entry.platform +
+                        " must read cases as this policy does (one case is read once, then "
+                        "decided by it), but " +
+                        difference,
+                    entry.location});
+          *ok = false;
+          continue;
+        }
+      }
+      tree->overlays.push_back(OverlayRef{entry.platform, path, *model});
     }
-    overlays.push_back(PlatformOverlay{entry.platform, entry.path, std::move(policy)});
   }
-  return overlays;
-}
+
+ private:
+  struct Cached {
+    std::shared_ptr<const ParsedFile> parsed;
+    std::string sha256;  // of its bytes, once asked for
+  };
+
+  std::string Sha256Of(const ParsedFile& file) {
+    Cached& cached = cache_[file.file_name];
+    if (cached.sha256.empty()) cached.sha256 = Sha256Hex(file.text);
+    return cached.sha256;
+  }
+
+  // One file, counted against the byte budget; null with an issue when it
+  // cannot be read or does not fit.
+  std::shared_ptr<const ParsedFile> ReadOne(const std::string& path, std::vector<Issue>* issues) {
+    const std::size_t left = options_.limits.max_policy_bytes - total_;
+    auto it = cache_.find(path);
+    if (it != cache_.end() && it->second.parsed != nullptr) {
+      const std::size_t size = it->second.parsed->text.size();
+      if (size > left) {
+        issues->push_back(ReadIssue(path, TooLarge(options_.limits)));
+        return nullptr;
+      }
+      total_ += size;
+      return it->second.parsed;
+    }
+    FileText read = source_.Read(path, left);
+    if (read.status == FileText::Status::kTooLarge) {
+      issues->push_back(ReadIssue(path, TooLarge(options_.limits)));
+      return nullptr;
+    }
+    if (read.status != FileText::Status::kOk) {
+      issues->push_back(ReadIssue(path, std::move(read.message)));
+      return nullptr;
+    }
+    total_ += read.text.size();
+    auto parsed =
+        std::make_shared<const ParsedFile>(ParsePolicyFile(path, std::move(read.text), options_));
+    cache_[path].parsed = parsed;
+    return parsed;
+  }
+
+  // Reads `files` in order into `out`. False when any could not be read.
+  bool ReadFiles(const std::vector<std::string>& files, std::vector<LayeredFile>* out,
+                 std::vector<Issue>* issues) {
+    bool ok = true;
+    for (const std::string& file : files) {
+      std::shared_ptr<const ParsedFile> parsed = ReadOne(file, issues);
+      if (parsed != nullptr) {
+        out->push_back(LayeredFile{std::move(parsed), 0});
+      } else {
+        ok = false;
+      }
+      if (!ok && total_ >= options_.limits.max_policy_bytes) break;
+    }
+    return ok;
+  }
+
+  // Reads the files of one policy path (a file, or the *.yaml/*.yml files
+  // directly inside a folder, in name order) into `out`.
+  bool ReadPath(const std::string& path, const NamedAt* named_at, std::vector<LayeredFile>* out,
+                std::vector<Issue>* issues) {
+    PathInfo info = source_.Stat(path);
+    if (info.kind == PathInfo::Kind::kMissing) {
+      if (named_at != nullptr) {
+        issues->push_back(
+            Issue{Severity::kError, named_at->code,
+                  "cannot read " + std::string(named_at->what) + " '" + path + "': " + info.reason,
+                  named_at->location});
+      } else {
+        issues->push_back(ReadIssue(path, "cannot read the policy: " + info.reason));
+      }
+      return false;
+    }
+    if (info.kind == PathInfo::Kind::kFolder) {
+      FolderListing listing = source_.List(path);
+      if (!listing.ok) {
+        issues->push_back(ReadIssue(path, std::move(listing.message)));
+        return false;
+      }
+      if (listing.files.empty()) {
+        issues->push_back(ReadIssue(path, "the policy folder has no .yaml or .yml files"));
+        return false;
+      }
+      return ReadFiles(listing.files, out, issues);
+    }
+    return ReadFiles({path}, out, issues);
+  }
+
+  // Reads `path` (or `files`, when given) and, first, every base it extends
+  // (deepest base = layer 0). `chain` holds the keys of the paths being
+  // read, to find cycles.
+  bool ReadLayers(const std::string& path, const std::vector<std::string>* files,
+                  const NamedAt* named_at, std::vector<std::string>* chain,
+                  std::vector<std::string>* shown_chain, std::vector<LayeredFile>* out,
+                  std::vector<Issue>* issues, int* layer) {
+    std::vector<LayeredFile> mine;
+    const bool read = files != nullptr ? ReadFiles(*files, &mine, issues)
+                                       : ReadPath(path, named_at, &mine, issues);
+    if (!read) return false;
+    std::optional<Extends> extends = FindExtends(mine);
+    if (extends) {
+      std::string base = source_.Resolve(extends->file, extends->value);
+      std::string key = source_.Key(base);
+      auto seen = std::find(chain->begin(), chain->end(), key);
+      if (seen != chain->end()) {
+        std::string cycle;
+        for (auto it = shown_chain->begin() + (seen - chain->begin()); it != shown_chain->end();
+             ++it) {
+          cycle += *it + " -> ";
+        }
+        issues->push_back(Issue{Severity::kError, "policy.extends",
+                                "the policy extends itself: " + cycle + base, extends->location});
+        return false;
+      }
+      if (static_cast<int>(chain->size()) >= 16) {
+        issues->push_back(Issue{Severity::kError, "policy.extends",
+                                "more than 16 policies extend each other", extends->location});
+        return false;
+      }
+      chain->push_back(key);
+      shown_chain->push_back(base);
+      const NamedAt base_at{extends->location, "policy.extends", "the base policy"};
+      if (!ReadLayers(base, nullptr, &base_at, chain, shown_chain, out, issues, layer))
+        return false;
+      ++*layer;
+    }
+    for (LayeredFile& f : mine) {
+      f.layer = *layer;
+      out->push_back(std::move(f));
+    }
+    return true;
+  }
+
+  const PolicyFileSource& source_;
+  const LoadOptions& options_;
+  const bool want_files_;
+  std::size_t total_ = 0;                          // bytes counted so far
+  std::unordered_map<std::string, Cached> cache_;  // by path as shown
+};
+
+// ---- The lock (on disk) -----------------------------------------------------
 
 // The folder a policy's lock lives in: the policy's folder, or the folder
 // of its one file.
@@ -336,177 +323,120 @@ std::string RelativeTo(const std::string& shown, const fs::path& folder) {
   return rel.empty() ? abs_file.generic_string() : rel.generic_string();
 }
 
-// How a lock is used: checked when present (LoadPolicy), or not read at all
-// while a new one is written (WritePolicyLock).
-enum class LockUse { kCheck, kIgnore };
-
 // Checks the files `read` against the lock in `folder`, when there is one.
 // False when there is one and they differ, or it cannot be read.
-bool CheckAgainstLock(const fs::path& folder, const ReadFiles& read, const LoadOptions& options,
-                      std::vector<Issue>* issues) {
-  const fs::path lock_path = folder / internal::kLockFileName;
+bool CheckAgainstLock(const fs::path& folder, const std::vector<FileRead>& read,
+                      const LoadOptions& options, std::vector<Issue>* issues) {
+  const fs::path lock_path = folder / kLockFileName;
   const std::string shown_lock = lock_path.generic_string();
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(lock_path, ec))) return true;
-  std::size_t total = 0;
-  std::vector<PolicySource> text;
-  if (!ReadOne(lock_path, shown_lock, options.limits, &total, &text, issues)) return false;
+  FileText text = DiskSource().Read(shown_lock, options.limits.max_policy_bytes);
+  if (text.status == FileText::Status::kTooLarge) {
+    issues->push_back(ReadIssue(shown_lock, TooLarge(options.limits)));
+    return false;
+  }
+  if (text.status != FileText::Status::kOk) {
+    issues->push_back(ReadIssue(shown_lock, std::move(text.message)));
+    return false;
+  }
   const std::size_t before = issues->size();
-  std::vector<internal::LockEntry> lock = internal::ParseLockFile(text[0].text, shown_lock, issues);
-  std::vector<internal::LockEntry> files;
-  for (const auto& [shown, sha] : read.files) {
-    internal::LockEntry e;
-    e.path = RelativeTo(shown, folder);
-    e.sha256 = sha;
+  std::vector<LockEntry> lock = ParseLockFile(text.text, shown_lock, issues);
+  std::vector<LockEntry> files;
+  for (const FileRead& f : read) {
+    LockEntry e;
+    e.path = RelativeTo(f.path, folder);
+    e.sha256 = f.sha256;
     files.push_back(std::move(e));
   }
   std::string shown_dir = folder.generic_string();
-  internal::CheckLock(lock, files, shown_dir, shown_lock, issues);
+  CheckLock(lock, files, shown_dir, shown_lock, issues);
   return issues->size() == before;
-}
-
-LoadResult LoadFromDisk(const std::string& path, const LoadOptions& options, LockUse lock_use,
-                        ReadFiles* read) {
-  LoadResult result;
-  std::size_t total = 0;
-  const fs::path lock_folder = LockFolder(path);
-  std::error_code lock_ec;
-  const bool has_lock =
-      lock_use == LockUse::kCheck && fs::exists(fs::symlink_status(lock_folder / internal::kLockFileName, lock_ec));
-  read->wanted = read->wanted || has_lock;
-  std::optional<internal::BuildResult> built =
-      ReadAndBuild(path, options, nullptr, internal::PlatformsUse::kRead, &total, &result.issues, read);
-  bool ok = built.has_value();
-  if (built) AppendNew(std::move(built->issues), &result.issues);
-  ok = ok && built->model.has_value();
-  std::vector<PlatformOverlay> overlays;
-  if (built && built->platforms) {
-    // Also when this policy has errors, so that every problem shows at once.
-    overlays = LoadOverlays(*built->platforms, built->model ? &*built->model : nullptr, options, &total,
-                            &result.issues, &ok, read);
-  }
-  // A policy that does not match its lock is refused, whatever else is
-  // wrong with it: a partial deploy never goes live.
-  if (has_lock && !CheckAgainstLock(lock_folder, *read, options, &result.issues)) ok = false;
-  if (!ok) return result;
-  internal::PolicyModel model = std::move(*built->model);
-  if (!overlays.empty()) {
-    std::vector<std::pair<std::string, std::string>> digests;
-    for (const PlatformOverlay& o : overlays) digests.emplace_back(o.platform, o.policy->digest());
-    model.digest = internal::PlatformsDigest(model.digest, digests);
-    if (model.digest.empty()) {
-      result.issues.push_back(ReadIssue(path, "could not compute the policy digest (OpenSSL failed)"));
-      return result;
-    }
-  }
-  auto impl = std::make_shared<internal::PolicyImpl>(std::move(model));
-  if (built->platforms) {
-    impl->SetPlatformOverlays(built->platforms->fact_slot, built->platforms->platforms, std::move(overlays));
-  }
-  result.policy = internal::PolicyInternal::Wrap(std::move(impl));
-  return result;
 }
 
 }  // namespace
 
-LoadResult LoadPolicy(const std::string& path, const LoadOptions& options) {
-  try {
-    ReadFiles read;
-    return LoadFromDisk(path, options, LockUse::kCheck, &read);
-  } catch (const std::bad_alloc&) {
-    LoadResult result;
-    result.issues.push_back(ReadIssue(path, "out of memory while loading the policy"));
-    return result;
-  } catch (const std::exception& e) {
-    LoadResult result;
-    result.issues.push_back(ReadIssue(path, std::string("cannot load the policy: ") + e.what()));
-    return result;
-  }
+Issue ReadIssue(const std::string& path, std::string message) {
+  return Issue{Severity::kError, "io.read", std::move(message), SourceLocation{path, 0, 0}};
 }
 
-LoadResult LoadPolicyFromStrings(const std::vector<std::pair<std::string, std::string>>& files,
-                                 const LoadOptions& options) {
-  try {
-    std::vector<PolicySource> sources;
-    std::size_t total = 0;
-    for (const auto& [name, text] : files) {
-      total += text.size();
-      if (total > options.limits.max_policy_bytes) {
-        LoadResult result;
-        result.issues.push_back(ReadIssue(name, "the policy is larger than " +
-                                                    std::to_string(options.limits.max_policy_bytes) +
-                                                    " bytes (limit max_policy_bytes)"));
-        return result;
-      }
-      sources.push_back(PolicySource{name, text});
-    }
-    return Build(sources, options);
-  } catch (const std::bad_alloc&) {
-    LoadResult result;
-    result.issues.push_back(ReadIssue("", "out of memory while loading the policy"));
-    return result;
-  } catch (const std::exception& e) {
-    LoadResult result;
-    result.issues.push_back(ReadIssue("", std::string("cannot load the policy: ") + e.what()));
-    return result;
-  }
-}
-
-LockResult WritePolicyLock(const std::string& path, const LoadOptions& options) {
-  LockResult result;
-  try {
-    ReadFiles read;
-    read.wanted = true;
-    LoadResult loaded = LoadFromDisk(path, options, LockUse::kIgnore, &read);
-    result.issues = std::move(loaded.issues);
-    if (!loaded.ok()) return result;
-    const fs::path folder = LockFolder(path);
-    std::vector<internal::LockEntry> entries;
-    for (const auto& [shown, sha] : read.files) {
-      internal::LockEntry e;
-      e.path = RelativeTo(shown, folder);
-      e.sha256 = sha;
-      if (sha.empty()) {
-        result.issues.push_back(ReadIssue(shown, "could not compute the file's SHA-256 (OpenSSL failed)"));
-        return result;
-      }
-      if (std::string why = internal::LockPathProblem(e.path); !why.empty()) {
-        result.issues.push_back(ReadIssue(shown, "cannot be named in a lock file: " + why));
-        return result;
-      }
-      entries.push_back(std::move(e));
-    }
-    const std::string text = internal::FormatLockFile(entries);
-    const fs::path lock_path = folder / internal::kLockFileName;
-    const fs::path temp = folder / (std::string(internal::kLockFileName) + ".tmp");
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << text;
-      out.close();
-      if (out.fail()) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        result.issues.push_back(ReadIssue(temp.generic_string(), "cannot write the lock file"));
-        return result;
-      }
-    }
+PolicyTree LoadPolicyTree(const PolicyFileSource& source, const PolicyRoot& root,
+                          const LoadOptions& options, const TreeOptions& tree_options) {
+  PolicyTree tree;
+  fs::path lock_folder;
+  bool has_lock = false;
+  if (tree_options.check_lock) {
+    lock_folder = LockFolder(root.path);
     std::error_code ec;
-    fs::rename(temp, lock_path, ec);
-    if (ec) {
-      fs::remove(temp, ec);
-      result.issues.push_back(ReadIssue(lock_path.generic_string(), "cannot write the lock file: " + Reason(ec)));
-      return result;
-    }
-    for (const internal::LockEntry& e : entries) result.files.push_back(e.path);
-    std::sort(result.files.begin(), result.files.end());
-    result.files.erase(std::unique(result.files.begin(), result.files.end()), result.files.end());
-    result.lock_path = lock_path.generic_string();
-    return result;
-  } catch (const std::exception& e) {
-    result.lock_path.clear();
-    result.issues.push_back(ReadIssue(path, std::string("cannot write the lock file: ") + e.what()));
-    return result;
+    has_lock = fs::exists(fs::symlink_status(lock_folder / kLockFileName, ec));
   }
+  TreeReader reader(source, options, tree_options.want_files || has_lock);
+  std::optional<BuildResult> built =
+      reader.ReadAndBuild(root, nullptr, PlatformsUse::kRead, &tree.issues, &tree.files);
+  bool ok = built.has_value();
+  if (built) AppendNew(std::move(built->issues), &tree.issues);
+  ok = ok && built->model.has_value();
+  if (built && built->platforms) {
+    // Also when this policy has errors, so that every problem shows at once.
+    reader.LoadOverlays(*built->platforms, built->model ? &*built->model : nullptr, &tree, &ok);
+  }
+  // A policy that does not match its lock is refused, whatever else is
+  // wrong with it: a partial deploy never goes live.
+  if (has_lock && !CheckAgainstLock(lock_folder, tree.files, options, &tree.issues)) ok = false;
+  if (!ok) {
+    tree.overlay_models.clear();
+    tree.overlays.clear();
+    return tree;
+  }
+  tree.model = std::move(*built->model);
+  tree.platforms = std::move(built->platforms);
+  return tree;
 }
 
-}  // namespace aftersales
+std::string WriteLockFile(const std::string& path, const std::vector<FileRead>& files,
+                          std::vector<std::string>* listed, std::vector<Issue>* issues) {
+  const fs::path folder = LockFolder(path);
+  std::vector<LockEntry> entries;
+  for (const FileRead& f : files) {
+    LockEntry e;
+    e.path = RelativeTo(f.path, folder);
+    e.sha256 = f.sha256;
+    if (f.sha256.empty()) {
+      issues->push_back(ReadIssue(f.path, "could not compute the file's SHA-256 (OpenSSL failed)"));
+      return {};
+    }
+    if (std::string why = LockPathProblem(e.path); !why.empty()) {
+      issues->push_back(ReadIssue(f.path, "cannot be named in a lock file: " + why));
+      return {};
+    }
+    entries.push_back(std::move(e));
+  }
+  const std::string text = FormatLockFile(entries);
+  const fs::path lock_path = folder / kLockFileName;
+  const fs::path temp = folder / (std::string(kLockFileName) + ".tmp");
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (out.fail()) {
+      std::error_code ignored;
+      fs::remove(temp, ignored);
+      issues->push_back(ReadIssue(temp.generic_string(), "cannot write the lock file"));
+      return {};
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, lock_path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    issues->push_back(
+        ReadIssue(lock_path.generic_string(), "cannot write the lock file: " + Reason(ec)));
+    return {};
+  }
+  for (const LockEntry& e : entries) listed->push_back(e.path);
+  std::sort(listed->begin(), listed->end());
+  listed->erase(std::unique(listed->begin(), listed->end()), listed->end());
+  return lock_path.generic_string();
+}
+
+}  // namespace aftersales::internal

@@ -56,8 +56,7 @@ void CollectSections(const YamlNode& root, BuildContext& ctx, Sections* out) {
 
 struct ReadFile {
   std::string name;
-  std::string_view text;
-  YamlNode root;
+  const YamlNode* root = nullptr;  // the parsed file's
   int layer = 0;
 };
 
@@ -234,7 +233,28 @@ void CheckRequiredFields(const Sections& sections, BuildContext& ctx, const Poli
 
 }  // namespace
 
+ParsedFile ParsePolicyFile(std::string file_name, std::string text, const LoadOptions& options) {
+  YamlReadOptions read_options;
+  read_options.max_depth = options.limits.max_yaml_depth;
+  read_options.max_nodes = options.limits.max_yaml_nodes;
+  ParsedFile parsed{std::move(file_name), std::move(text), {}};
+  parsed.doc = ReadYaml(parsed.text, parsed.file_name, read_options);
+  return parsed;
+}
+
 BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOptions& options,
+                        PlatformsUse platforms) {
+  std::vector<LayeredFile> files;
+  files.reserve(sources.size());
+  for (const PolicySource& source : sources) {
+    files.push_back(LayeredFile{
+        std::make_shared<const ParsedFile>(ParsePolicyFile(source.file_name, source.text, options)),
+        source.layer});
+  }
+  return BuildPolicy(files, options, platforms);
+}
+
+BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptions& options,
                         PlatformsUse platforms) {
   BuildContext ctx(options);
   BuildResult result;
@@ -252,14 +272,15 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
   std::vector<ReadFile> files;
   bool unreadable = false;
   std::size_t empty_files = 0;
-  for (const PolicySource& source : sources) {
-    ctx.AddSource(source.file_name, source.text);
-    YamlDocument doc = ReadYaml(source.text, source.file_name, read_options);
-    for (Issue& issue : doc.issues) {
+  for (const LayeredFile& source : sources) {
+    const ParsedFile& file = *source.file;
+    ctx.AddSource(file.file_name, file.text);
+    const YamlDocument& doc = file.doc;
+    for (const Issue& issue : doc.issues) {
       if (issue.severity == Severity::kError) {
-        ctx.Error(std::move(issue.code), std::move(issue.message), std::move(issue.location));
+        ctx.Error(issue.code, issue.message, issue.location);
       } else {
-        ctx.Warning(std::move(issue.code), std::move(issue.message), std::move(issue.location));
+        ctx.Warning(issue.code, issue.message, issue.location);
       }
     }
     if (!doc.root) {
@@ -268,7 +289,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
     }
     if (doc.root->kind == YamlNode::Kind::kNull) {
       ++empty_files;
-      files.push_back(ReadFile{source.file_name, source.text, std::move(*doc.root)});
+      files.push_back(ReadFile{file.file_name, &*doc.root});
       continue;
     }
     if (!doc.root->IsMap()) {
@@ -280,10 +301,10 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
       unreadable = true;
       continue;
     }
-    files.push_back(ReadFile{source.file_name, source.text, std::move(*doc.root), source.layer});
+    files.push_back(ReadFile{file.file_name, &*doc.root, source.layer});
   }
   if (!unreadable && empty_files == files.size()) {
-    SourceLocation where{sources.front().file_name, 1, 1};
+    SourceLocation where{sources.front().file->file_name, 1, 1};
     ctx.Error("policy.empty",
               sources.size() == 1 ? "the policy file is empty (a policy needs at least a "
                                     "'policy' section with a name and a version)"
@@ -292,7 +313,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
     unreadable = true;
   } else {
     for (const ReadFile& f : files) {
-      if (f.root.kind == YamlNode::Kind::kNull) {
+      if (f.root->kind == YamlNode::Kind::kNull) {
         ctx.Warning("policy.empty", "the file is empty", SourceLocation{f.name, 1, 1});
       }
     }
@@ -311,7 +332,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
   std::deque<YamlNode> merged_nodes;  // owns what the merge builds
   std::map<int, Sections> layers;
   for (const ReadFile& f : files) {
-    if (f.root.IsMap()) CollectSections(f.root, ctx, &layers[f.layer]);
+    if (f.root->IsMap()) CollectSections(*f.root, ctx, &layers[f.layer]);
   }
   std::vector<const YamlNode*> deepest_policy;
   if (!layers.empty()) deepest_policy = layers.begin()->second.policy;
@@ -358,14 +379,14 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
                                  &merged_nodes.emplace_back(inv_seq));
     }
   }
-  // An 'extends' left in the deepest layer was never resolved: only the
-  // loader reading from disk resolves it.
+  // An 'extends' left in the deepest layer was never resolved: the loader
+  // resolves it (src/policy/loader.cc), BuildPolicy alone does not.
   {
     for (const YamlNode* p : deepest_policy) {
       if (const YamlNode* e = p->IsMap() ? p->Find("extends") : nullptr) {
         ctx.Error("policy.extends",
-                  "'extends' names a base policy, which is only read when the policy is "
-                  "loaded from a path",
+                  "'extends' names a base policy, which only the loader reads (LoadPolicy, "
+                  "LoadPolicyFromStrings)",
                   e->location);
       }
     }
@@ -417,7 +438,7 @@ BuildResult BuildPolicy(const std::vector<PolicySource>& sources, const LoadOpti
     return a->layer != b->layer ? a->layer < b->layer : a->name < b->name;
   });
   std::vector<const YamlNode*> documents;
-  for (const ReadFile* f : by_name) documents.push_back(&f->root);
+  for (const ReadFile* f : by_name) documents.push_back(f->root);
   if (builtin_root) documents.push_back(&*builtin_root);
   model.digest = PolicyDigest(documents);
   if (model.digest.empty()) {

@@ -134,7 +134,7 @@ struct Invariant {
 // only checks and records it).
 struct PlatformEntry {
   std::string platform;    // a word of the platform fact's enum
-  std::string path;        // relative to the folder of the declaring file, folded: "rules/platforms/jd"
+  std::string path;        // as written ("platforms/jd"): relative to the folder of location.file
   SourceLocation location;  // of the path, where problems with the overlay are reported
 };
 

@@ -504,8 +504,15 @@ std::optional<std::size_t> FindIndentationTab(std::string_view text, const LineM
 
 }  // namespace
 
+#ifdef AFTERSALES_TEST_HOOKS
+thread_local std::vector<std::string>* g_read_yaml_log = nullptr;
+#endif
+
 YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
                       const YamlReadOptions& options) {
+#ifdef AFTERSALES_TEST_HOOKS
+  if (g_read_yaml_log != nullptr) g_read_yaml_log->emplace_back(file_name);
+#endif
   YamlDocument doc;
   LineMap lines(text);
   if (!CheckEncoding(text, lines, file_name, &doc.issues)) return doc;

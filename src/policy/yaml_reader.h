@@ -66,6 +66,14 @@ struct YamlDocument {
 YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
                       const YamlReadOptions& options = {});
 
+#ifdef AFTERSALES_TEST_HOOKS
+// Test builds only (AFTERSALES_BUILD_TESTS; nothing of it in a build
+// without tests): while set, ReadYaml appends the `file_name` of every text
+// it reads on this thread, so a test can tell how often each policy file
+// was parsed.
+extern thread_local std::vector<std::string>* g_read_yaml_log;
+#endif
+
 // The file location of byte `offset` of a scalar's value, following the
 // scalar's style (quotes, escapes, block indentation) as far as it can be
 // recovered; falls back to the scalar's own location.

@@ -320,15 +320,16 @@ BOOST_AUTO_TEST_CASE(an_overlay_must_read_cases_as_its_policy_does) {
   BOOST_TEST(m.find("its fact 'case.id' has another default") != std::string::npos, m);
 }
 
-BOOST_AUTO_TEST_CASE(platforms_need_a_path) {
+BOOST_AUTO_TEST_CASE(platforms_from_strings_need_the_overlays_given) {
+  // From memory the overlay is a name among the files, as on disk a path.
   LoadResult r = LoadPolicyFromStrings(
       {{"p.yaml", "policy:\n  name: p\n  version: \"1\"\n  platforms:\n    overlays: {jd: jd}\n"}});
   BOOST_TEST(!r.ok());
   const Issue* issue = FindIssue(r.issues, "policy.platforms");
   BOOST_TEST_REQUIRE(issue != nullptr, FormatIssues(r.issues));
-  BOOST_TEST(issue->location.line == 4);
-  BOOST_TEST(issue->location.column == 3);
-  BOOST_TEST(issue->message.find("only read when the policy is loaded from a path") != std::string::npos);
+  BOOST_TEST(issue->location.line == 5);
+  BOOST_TEST(issue->location.column == 20);
+  BOOST_TEST(issue->message == "cannot read the platform overlay 'jd': no such file or directory");
 }
 
 BOOST_AUTO_TEST_CASE(an_overlay_has_no_overlays_of_its_own) {

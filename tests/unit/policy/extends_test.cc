@@ -184,11 +184,26 @@ stages:
   BOOST_TEST(in_overlay);
 }
 
-BOOST_AUTO_TEST_CASE(extends_from_strings_is_refused) {
-  LoadResult loaded = LoadPolicyFromStrings(
-      {{"p.yaml", "policy:\n  name: p\n  version: \"1\"\n  extends: base\n"}});
-  BOOST_REQUIRE(!loaded.ok());
-  BOOST_TEST(loaded.issues[0].code == "policy.extends");
+BOOST_AUTO_TEST_CASE(extends_from_strings_reads_the_base_given) {
+  // As on disk: the base's path is relative to the folder of the file that
+  // names it, and only the first file's folder is the policy itself.
+  const std::string overlay =
+      "policy:\n  extends: ../base\n  name: o\n  version: \"2\"\nstages:\n  - id: resolution\n"
+      "    rules:\n      - id: b\n        when: issue.type == 'coupon_problem'\n"
+      "        then: {resolution: partial_refund, options: [partial_refund], refund_cents: 100}\n";
+  LoadResult loaded =
+      LoadPolicyFromStrings({{"o/policy.yaml", overlay}, {"base/policy.yaml", kBase}});
+  BOOST_REQUIRE_MESSAGE(loaded.ok(), FormatIssues(loaded.issues));
+  BOOST_TEST(loaded.policy->name() == "o");
+  BOOST_TEST((RuleIds(*loaded.policy, "resolution") == std::vector<std::string>{"a", "b", "c"}));
+  BOOST_TEST((RuleIds(*loaded.policy, "priority") == std::vector<std::string>{"p"}));
+
+  LoadResult missing =
+      LoadPolicyFromStrings({{"o/policy.yaml", overlay}, {"bass/policy.yaml", kBase}});
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_REQUIRE_EQUAL(missing.issues.size(), 1u);
+  BOOST_TEST(missing.issues[0].ToString() ==
+             "o/policy.yaml:2:12: cannot read the base policy 'base': no such file or directory");
 }
 
 }  // namespace
