@@ -90,8 +90,7 @@ struct Checked {
 
 class Compiler {
  public:
-  Compiler(std::string_view source, const Declarations& decls, RegexPool* regex_pool)
-      : source_(source), decls_(decls), regex_pool_(regex_pool) {}
+  Compiler(const Declarations& decls, RegexPool* regex_pool) : decls_(decls), regex_pool_(regex_pool) {}
 
   Checked Compile(const Expr& e) {
     if (++depth_ > kMaxCompileDepth) {
@@ -527,12 +526,6 @@ class Compiler {
   TypePtr ResultType(const Expr& e, const std::vector<TypePtr>& t, std::string* why) {
     const std::string& fn = e.name;
     const std::size_t n = t.size();
-    auto any_dyn = [&] {
-      for (const TypePtr& x : t) {
-        if (IsDyn(x)) return true;
-      }
-      return false;
-    };
     auto known = [&](std::size_t i, std::size_t j) { return IsDyn(t[i]) ? t[j] : t[i]; };
 
     if (fn == "_+_" || fn == "_-_" || fn == "_*_" || fn == "_/_" || fn == "_%_") {
@@ -647,11 +640,9 @@ class Compiler {
       if (e.receiver || n != 3) return nullptr;
       return IsOr(t[0], TK::kInt) && IsOr(t[1], TK::kInt) && IsOr(t[2], TK::kInt) ? Type::Int() : nullptr;
     }
-    (void)any_dyn;
     return nullptr;
   }
 
-  std::string_view source_;
   const Declarations& decls_;
   RegexPool* regex_pool_;
   std::vector<Local> scope_;
@@ -742,7 +733,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     pool = &own_pool.emplace(defaults.max_regex_memory, defaults.max_policy_regex_memory,
                              RegexPool::WhenFull::kRefuse);
   }
-  Compiler compiler(source, decls, pool);
+  Compiler compiler(decls, pool);
   Checked root = compiler.Compile(*parsed.expr);
   if (root.node && options.result_enum && options.result_enum->kind() == TK::kEnum &&
       root.type->kind() == TK::kString) {
@@ -778,7 +769,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     std::uint32_t end = std::max<std::uint32_t>(p->end, start);
     BalanceParens(tokens, &start, &end);
     std::string text(source.substr(start, end - start));
-    Compiler again(source, decls, pool);
+    Compiler again(decls, pool);
     Checked c = again.Compile(*p);
     if (!c.node) {  // cannot happen: the whole compiled
       conjuncts.clear();
