@@ -99,8 +99,10 @@ BOOST_AUTO_TEST_CASE(timestamps_and_durations) {
       {"duration('1h30m')", "duration(\"5400s\")"},
       {"duration(t_dur) == t_dur", "true"},
   });
-  BOOST_TEST(env.Eval("timestamp('2025-13-01T00:00:00Z')").rfind("error: timestamp(\"2025-13-01T00:00:00Z\"): ", 0) == 0);
-  BOOST_TEST(env.Eval("duration('1 hour')").rfind("error: duration(\"1 hour\"): ", 0) == 0);
+  BOOST_TEST(env.Eval("timestamp('2025-13-01T00:00:00Z')") ==
+             "error: timestamp(\"2025-13-01T00:00:00Z\"): timestamp has an impossible date or time");
+  BOOST_TEST(env.Eval("duration('1 hour')") ==
+             "error: duration(\"1 hour\"): bad duration unit (use h, m, s, ms, us or ns)");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_kinds_fail_at_run_time) {
