@@ -13,9 +13,11 @@ namespace {
 
 enum class Part { kFullYear, kMonth, kDate, kDayOfMonth, kDayOfWeek, kDayOfYear, kHours, kMinutes, kSeconds, kMillis };
 
-// Thread-local memo so a zone named by a fact is not looked up per call.
+// Without a zone argument: UTC, looked up once. Thread-local memo so a zone
+// named by a fact is not looked up per call.
 const TimeZone* ZoneFor(const Value* a, std::size_t n, const BuiltinData& data, std::string* error) {
-  if (n < 2) return data.zone ? data.zone : FindTimeZone("UTC");
+  static const TimeZone* const utc = FindTimeZone("UTC");
+  if (n < 2) return data.zone ? data.zone : utc;
   if (data.zone) return data.zone;
   thread_local std::string last_name;
   thread_local const TimeZone* last_zone = nullptr;
