@@ -536,9 +536,15 @@ void BalanceParens(const std::vector<Token>& tokens, std::uint32_t* start, std::
   }
 }
 
+// The lazy operator a call is (Form::kFunction for anything else).
+Form FormOf(const Expr& e) {
+  const Builtin* b = e.kind == Expr::Kind::kCall ? FindBuiltin(e.name) : nullptr;
+  return b ? b->form : Form::kFunction;
+}
+
 // The nodes whose value can be the expression's value: through ?: branches.
 void ResultPositions(const Expr& e, std::vector<const Expr*>* out, int depth) {
-  if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_?_:_") {
+  if (depth < 1000 && FormOf(e) == Form::kConditional) {
     ResultPositions(*e.args[1], out, depth + 1);
     ResultPositions(*e.args[2], out, depth + 1);
     return;
@@ -547,7 +553,7 @@ void ResultPositions(const Expr& e, std::vector<const Expr*>* out, int depth) {
 }
 
 void Conjuncts(const Expr& e, std::vector<const Expr*>* out, int depth) {
-  if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_&&_") {
+  if (depth < 1000 && FormOf(e) == Form::kAnd) {
     Conjuncts(*e.args[0], out, depth + 1);
     Conjuncts(*e.args[1], out, depth + 1);
     return;
