@@ -1,10 +1,10 @@
 // The checker and the compiler in one pass: every Ast node is typed against
 // the declarations and turned into a runtime Node, with names resolved to
-// slots and functions to pointers. Problems are collected as ExprIssues and
-// checking goes on past them where it can, so one run reports them all.
+// slots and calls to their builtins (src/expr/builtins.h: typed by its
+// overloads, constants prepared by its hooks, run through its function
+// pointer). Problems are collected as ExprIssues and checking goes on past
+// them where it can, so one run reports them all.
 #include "expr/compiler.h"
-
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <optional>
@@ -14,7 +14,6 @@
 
 #include "aftersales/options.h"
 #include "common/text.h"
-#include "common/time.h"
 #include "expr/ast.h"
 #include "expr/builtins.h"
 #include "expr/lexer.h"
@@ -33,11 +32,7 @@ using TK = Type::Kind;
 constexpr int kMaxCompileDepth = 512;
 
 bool IsDyn(const TypePtr& t) { return !t || t->kind() == TK::kDyn || t->kind() == TK::kError; }
-bool IsNumeric(const TypePtr& t) {
-  return t->kind() == TK::kInt || t->kind() == TK::kUint || t->kind() == TK::kDouble;
-}
 bool IsStringy(const TypePtr& t) { return t->kind() == TK::kString || t->kind() == TK::kEnum; }
-bool Is(const TypePtr& t, TK k) { return !IsDyn(t) && t->kind() == k; }
 bool IsOr(const TypePtr& t, TK k) { return IsDyn(t) || t->kind() == k; }
 bool Same(const TypePtr& a, const TypePtr& b) { return a->ToString() == b->ToString(); }
 
@@ -50,37 +45,17 @@ std::string TypeList(const std::vector<TypePtr>& ts) {
   return s;
 }
 
-std::string OpName(const std::string& fn) {
-  if (fn == "@in") return "in";
-  if (fn == "_[_]") return "[]";
-  if (fn == "-_") return "-";
-  if (fn.size() > 2 && fn.front() == '_' && fn.back() == '_') return fn.substr(1, fn.size() - 2);
-  return fn;
-}
+const Value* LiteralOf(const Expr& e) { return e.kind == Expr::Kind::kLiteral ? &e.literal : nullptr; }
 
-// Values of a and b may be compared with == (CEL's checker is stricter; we
-// allow what can be equal at run time).
-bool Comparable(const TypePtr& a, const TypePtr& b) {
-  if (IsDyn(a) || IsDyn(b)) return true;
-  if (a->kind() == TK::kNull || b->kind() == TK::kNull) return true;
-  if (IsNumeric(a) && IsNumeric(b)) return true;
-  if (IsStringy(a) && IsStringy(b)) {
-    return !(a->kind() == TK::kEnum && b->kind() == TK::kEnum) || a->enum_type() == b->enum_type();
+// A list written with literals only (['a', 'b']), as one value.
+std::optional<Value> ConstantList(const Expr& e) {
+  if (e.kind != Expr::Kind::kList) return std::nullopt;
+  Value::List items;
+  for (const ExprPtr& x : e.args) {
+    if (x->kind != Expr::Kind::kLiteral) return std::nullopt;
+    items.push_back(x->literal);
   }
-  if (a->kind() != b->kind()) return false;
-  if (a->kind() == TK::kList) return Comparable(a->elem(), b->elem());
-  if (a->kind() == TK::kMap) return Comparable(a->elem(), b->elem()) && Comparable(a->value(), b->value());
-  return true;
-}
-
-bool Orderable(const TypePtr& a, const TypePtr& b) {
-  if (IsDyn(a) && IsDyn(b)) return true;
-  if (IsDyn(a)) return Orderable(b, b);
-  if (IsDyn(b)) return Orderable(a, a);
-  if (IsNumeric(a) && IsNumeric(b)) return true;
-  if (IsStringy(a) && IsStringy(b)) return true;
-  if (a->kind() != b->kind()) return false;
-  return a->kind() == TK::kBool || a->kind() == TK::kTimestamp || a->kind() == TK::kDuration;
+  return Value::ListOf(std::move(items));
 }
 
 struct Checked {
@@ -90,8 +65,7 @@ struct Checked {
 
 class Compiler {
  public:
-  Compiler(std::string_view source, const Declarations& decls, RegexPool* regex_pool)
-      : source_(source), decls_(decls), regex_pool_(regex_pool) {}
+  Compiler(const Declarations& decls, RegexPool* regex_pool) : decls_(decls), regex_pool_(regex_pool) {}
 
   Checked Compile(const Expr& e) {
     if (++depth_ > kMaxCompileDepth) {
@@ -379,59 +353,15 @@ class Compiler {
   }
 
   Checked Call(const Expr& e) {
-    const std::string& fn = e.name;
-    if (fn == "_&&_" || fn == "_||_") {
-      Checked a = Compile(*e.args[0]);
-      Checked b = Compile(*e.args[1]);
-      bool ok = a.node && b.node;
-      for (int i = 0; i < 2; ++i) {
-        const Checked& c = i == 0 ? a : b;
-        if (c.node && !IsOr(c.type, TK::kBool)) {
-          Fail(e.args[i]->offset, "expr.type",
-               "the operands of '" + OpName(fn) + "' must be bool, not " + c.type->ToString());
-          ok = false;
-        }
-      }
-      if (!ok) return {nullptr, Type::Error()};
-      return {fn == "_&&_" ? MakeAnd(std::move(a.node), std::move(b.node)) : MakeOr(std::move(a.node), std::move(b.node)),
-              Type::Bool()};
-    }
-    if (fn == "!_") {
-      Checked a = Compile(*e.args[0]);
-      if (!a.node) return a;
-      if (!IsOr(a.type, TK::kBool)) {
-        return Fail(e.offset, "expr.type", "no matching overload for '!' applied to (" + a.type->ToString() + ")");
-      }
-      return {MakeNot(std::move(a.node)), Type::Bool()};
-    }
-    if (fn == "_?_:_") {
-      Checked c = Compile(*e.args[0]);
-      Checked a = Compile(*e.args[1]);
-      Checked b = Compile(*e.args[2]);
-      if (c.node && !IsOr(c.type, TK::kBool)) {
-        Fail(e.args[0]->offset, "expr.type", "the condition of '?:' must be bool, not " + c.type->ToString());
-        c.node = nullptr;
-      }
-      if (!c.node || !a.node || !b.node) return {nullptr, Type::Error()};
-      TypePtr t = Same(a.type, b.type) ? a.type
-                  : a.type->kind() == TK::kNull ? b.type
-                  : b.type->kind() == TK::kNull ? a.type
-                                                : Type::Dyn();
-      return {MakeConditional(std::move(c.node), std::move(a.node), std::move(b.node)), t};
-    }
-
-    BuiltinFn impl = FindBuiltin(fn);
-    if (!impl) {
-      static const std::vector<std::string> kFunctions = {
-          "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string",
-          "bool", "timestamp", "duration", "dyn", "getFullYear", "getMonth", "getDate", "getDayOfMonth",
-          "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
-          "calendar_days", "split", "share", "has", "all", "exists", "exists_one", "filter", "map"};
-      std::string msg = "undeclared reference to function '" + fn + "'";
-      if (auto s = DidYouMean(fn, kFunctions)) msg += " (did you mean '" + *s + "'?)";
-      // Still check the arguments, for their own issues.
-      for (const ExprPtr& a : e.args) Compile(*a);
-      return Fail(e.offset, "expr.undeclared", msg);
+    const Builtin* b = FindBuiltin(e.name);
+    if (!b) return UndeclaredFunction(e);
+    switch (b->form) {
+      case Form::kAnd:
+      case Form::kOr: return Logic(e, *b);
+      case Form::kNot: return Not(e);
+      case Form::kConditional: return Conditional(e);
+      case Form::kFunction:
+      case Form::kOperator: break;
     }
     std::vector<NodePtr> nodes;
     std::vector<TypePtr> types;
@@ -444,214 +374,124 @@ class Compiler {
     }
     if (!ok) return {nullptr, Type::Error()};
     std::string why;
-    TypePtr result = ResultType(e, types, &why);
+    TypePtr result = ResolveOverload(*b, e.receiver, types, &why);
     if (!result) {
       return Fail(e.offset, "expr.type",
-                  why.empty() ? "no matching overload for '" + OpName(fn) + "' applied to (" + TypeList(types) + ")"
+                  why.empty() ? "no matching overload for '" + std::string(b->display) + "' applied to (" +
+                                    TypeList(types) + ")"
                               : why);
     }
-    if (fn == "_==_" || fn == "_!=_") {
-      CheckEnumWords(types[0], *e.args[1]);
-      CheckEnumWords(types[1], *e.args[0]);
-    } else if (fn == "@in" && !IsDyn(types[1]) && types[1]->kind() == TK::kList) {
-      CheckEnumWords(types[0], *e.args[1]);
-      // 'videos' in issue.evidence: the word against the list's enum.
-      if (types[1]->elem()) CheckEnumWords(types[1]->elem(), *e.args[0]);
-    }
+    CheckLiteralWords(*b, e, types);
     BuiltinData data;
-    if (!PrepareData(e, &data)) return {nullptr, Type::Error()};
-    // Comparisons with a constant skip the general call path.
-    auto literal = [&](std::size_t i) -> const Value* {
-      const Expr& a = *e.args[i];
-      if (a.kind == Expr::Kind::kLiteral) return &a.literal;
-      return nullptr;
-    };
-    auto constant_list = [&](std::size_t i) -> std::optional<Value> {
-      const Expr& a = *e.args[i];
-      if (a.kind != Expr::Kind::kList) return std::nullopt;
-      Value::List items;
-      for (const ExprPtr& x : a.args) {
-        if (x->kind != Expr::Kind::kLiteral) return std::nullopt;
-        items.push_back(x->literal);
-      }
-      return Value::ListOf(std::move(items));
-    };
-    if (fn == "_==_" || fn == "_!=_") {
-      bool negate = fn == "_!=_";
-      if (const Value* c = literal(1)) return {MakeEqConst(std::move(nodes[0]), *c, negate), result};
-      if (const Value* c = literal(0)) return {MakeEqConst(std::move(nodes[1]), *c, negate), result};
-    }
-    if (fn == "@in") {
-      if (auto list = constant_list(1)) return {MakeInConstList(std::move(nodes[0]), std::move(*list)), result};
-    }
-    return {MakeCall(impl, std::move(nodes), std::move(data)), result};
+    if (!Prepare(*b, e, &data)) return {nullptr, Type::Error()};
+    if (NodePtr constant = WithConstantOperand(*b, e, &nodes)) return {std::move(constant), result};
+    return {MakeCall(*b, std::move(nodes), std::move(data)), result};
   }
 
-  // Constant regex patterns and time zones are compiled once, here.
-  bool PrepareData(const Expr& e, BuiltinData* data) {
-    const std::string& fn = e.name;
-    auto literal_string = [](const Expr& a) -> const std::string* {
-      if (a.kind == Expr::Kind::kLiteral && a.literal.kind() == Value::Kind::kString) return &a.literal.string_value();
-      return nullptr;
-    };
-    if (fn == "matches" && e.args.size() == 2) {
-      if (const std::string* pattern = literal_string(*e.args[1])) {
-        std::string error;
-        auto re = regex_pool_->Get(*pattern, &error);
-        if (!re) {
-          const bool invalid = error.rfind("invalid", 0) == 0;
-          issues.push_back({invalid ? "expr.regex" : "expr.limit", error, e.args[1]->offset});
-          return false;
-        }
-        data->regex_size = re->ProgramSize();
-        data->regex = std::move(re);
-      }
-    }
-    const Expr* zone_arg = nullptr;
-    if (fn == "calendar_days" && e.args.size() == 3) zone_arg = e.args[2].get();
-    if (e.receiver && fn.rfind("get", 0) == 0 && e.args.size() == 2) zone_arg = e.args[1].get();
-    if (zone_arg) {
-      if (const std::string* name = literal_string(*zone_arg)) {
-        data->zone = FindTimeZone(*name);
-        if (!data->zone) {
-          issues.push_back({"expr.timezone", "unknown time zone '" + *name + "'", zone_arg->offset});
-          return false;
-        }
-      }
-    }
-    return true;
+  Checked UndeclaredFunction(const Expr& e) {
+    std::string msg = "undeclared reference to function '" + e.name + "'";
+    if (auto s = DidYouMean(e.name, SuggestedNames())) msg += " (did you mean '" + *s + "'?)";
+    // Still check the arguments, for their own issues.
+    for (const ExprPtr& a : e.args) Compile(*a);
+    return Fail(e.offset, "expr.undeclared", msg);
   }
 
-  // The result type of a call, or null when no overload fits (`why` may
-  // say more).
-  TypePtr ResultType(const Expr& e, const std::vector<TypePtr>& t, std::string* why) {
-    const std::string& fn = e.name;
-    const std::size_t n = t.size();
-    auto any_dyn = [&] {
-      for (const TypePtr& x : t) {
-        if (IsDyn(x)) return true;
+  Checked Logic(const Expr& e, const Builtin& b) {
+    Checked a = Compile(*e.args[0]);
+    Checked c = Compile(*e.args[1]);
+    bool ok = a.node && c.node;
+    for (int i = 0; i < 2; ++i) {
+      const Checked& operand = i == 0 ? a : c;
+      if (operand.node && !IsOr(operand.type, TK::kBool)) {
+        Fail(e.args[i]->offset, "expr.type",
+             "the operands of '" + std::string(b.display) + "' must be bool, not " + operand.type->ToString());
+        ok = false;
       }
-      return false;
-    };
-    auto known = [&](std::size_t i, std::size_t j) { return IsDyn(t[i]) ? t[j] : t[i]; };
+    }
+    if (!ok) return {nullptr, Type::Error()};
+    return {b.form == Form::kAnd ? MakeAnd(std::move(a.node), std::move(c.node))
+                                 : MakeOr(std::move(a.node), std::move(c.node)),
+            Type::Bool()};
+  }
 
-    if (fn == "_+_" || fn == "_-_" || fn == "_*_" || fn == "_/_" || fn == "_%_") {
-      if (n != 2) return nullptr;
-      if (IsDyn(t[0]) && IsDyn(t[1])) return Type::Dyn();
-      TypePtr a = t[0], b = t[1];
-      if (IsDyn(a) || IsDyn(b)) {
-        TypePtr k = known(0, 1);
-        if (IsNumeric(k)) return fn == "_%_" && k->kind() == TK::kDouble ? nullptr : k;
-        if (fn == "_+_" && (IsStringy(k) || k->kind() == TK::kList)) return IsStringy(k) ? Type::String() : k;
-        if ((fn == "_+_" || fn == "_-_") && (k->kind() == TK::kTimestamp || k->kind() == TK::kDuration)) {
-          return Type::Dyn();
+  Checked Not(const Expr& e) {
+    Checked a = Compile(*e.args[0]);
+    if (!a.node) return a;
+    if (!IsOr(a.type, TK::kBool)) {
+      return Fail(e.offset, "expr.type", "no matching overload for '!' applied to (" + a.type->ToString() + ")");
+    }
+    return {MakeNot(std::move(a.node)), Type::Bool()};
+  }
+
+  Checked Conditional(const Expr& e) {
+    Checked c = Compile(*e.args[0]);
+    Checked a = Compile(*e.args[1]);
+    Checked b = Compile(*e.args[2]);
+    if (c.node && !IsOr(c.type, TK::kBool)) {
+      Fail(e.args[0]->offset, "expr.type", "the condition of '?:' must be bool, not " + c.type->ToString());
+      c.node = nullptr;
+    }
+    if (!c.node || !a.node || !b.node) return {nullptr, Type::Error()};
+    TypePtr t = Same(a.type, b.type) ? a.type
+                : a.type->kind() == TK::kNull ? b.type
+                : b.type->kind() == TK::kNull ? a.type
+                                              : Type::Dyn();
+    return {MakeConditional(std::move(c.node), std::move(a.node), std::move(b.node)), t};
+  }
+
+  // String literals compared with an enum must be its words: `case.platform
+  // == 'tmall'`, `case.platform in ['tmall', 'jd']`, `'videos' in
+  // issue.evidence` (the word against the list's enum).
+  void CheckLiteralWords(const Builtin& b, const Expr& e, const std::vector<TypePtr>& types) {
+    switch (b.literal_form) {
+      case LiteralForm::kEquals:
+      case LiteralForm::kNotEquals:
+        CheckEnumWords(types[0], *e.args[1]);
+        CheckEnumWords(types[1], *e.args[0]);
+        break;
+      case LiteralForm::kIn:
+        if (!IsDyn(types[1]) && types[1]->kind() == TK::kList) {
+          CheckEnumWords(types[0], *e.args[1]);
+          if (types[1]->elem()) CheckEnumWords(types[1]->elem(), *e.args[0]);
         }
+        break;
+      case LiteralForm::kNone: break;
+    }
+  }
+
+  // The builtin's preparation of a constant argument (a regex pattern, a
+  // time zone), made once, here.
+  bool Prepare(const Builtin& b, const Expr& e, BuiltinData* data) {
+    const Preparation& p = b.prepare;
+    if (!p.fn || p.arg < 0 || static_cast<std::size_t>(p.arg) >= e.args.size()) return true;
+    const Expr& arg = *e.args[static_cast<std::size_t>(p.arg)];
+    if (arg.kind != Expr::Kind::kLiteral || arg.literal.kind() != Value::Kind::kString) return true;
+    PrepareContext context{*regex_pool_};
+    PrepareIssue issue;
+    if (p.fn(arg.literal.string_value(), context, data, &issue)) return true;
+    issues.push_back({std::move(issue.code), std::move(issue.message), arg.offset});
+    return false;
+  }
+
+  // Comparisons with a constant skip the general call path: null when the
+  // call has no such operand.
+  NodePtr WithConstantOperand(const Builtin& b, const Expr& e, std::vector<NodePtr>* nodes) {
+    switch (b.literal_form) {
+      case LiteralForm::kEquals:
+      case LiteralForm::kNotEquals: {
+        const bool negate = b.literal_form == LiteralForm::kNotEquals;
+        if (const Value* c = LiteralOf(*e.args[1])) return MakeEqConst(std::move((*nodes)[0]), *c, negate);
+        if (const Value* c = LiteralOf(*e.args[0])) return MakeEqConst(std::move((*nodes)[1]), *c, negate);
         return nullptr;
       }
-      if (IsNumeric(a) && a->kind() == b->kind()) {
-        if (fn == "_%_" && a->kind() == TK::kDouble) return nullptr;
-        return a;
-      }
-      if (fn == "_+_") {
-        if (IsStringy(a) && IsStringy(b)) return Type::String();
-        if (a->kind() == TK::kList && b->kind() == TK::kList) return Same(a, b) ? a : Type::List(Type::Dyn());
-        if (a->kind() == TK::kTimestamp && b->kind() == TK::kDuration) return a;
-        if (a->kind() == TK::kDuration && b->kind() == TK::kTimestamp) return b;
-        if (a->kind() == TK::kDuration && b->kind() == TK::kDuration) return a;
-      }
-      if (fn == "_-_") {
-        if (a->kind() == TK::kTimestamp && b->kind() == TK::kTimestamp) return Type::Duration();
-        if (a->kind() == TK::kTimestamp && b->kind() == TK::kDuration) return a;
-        if (a->kind() == TK::kDuration && b->kind() == TK::kDuration) return a;
-      }
-      return nullptr;
+      case LiteralForm::kIn:
+        if (auto list = ConstantList(*e.args[1])) return MakeInConstList(std::move((*nodes)[0]), std::move(*list));
+        return nullptr;
+      case LiteralForm::kNone: return nullptr;
     }
-    if (fn == "-_") {
-      if (IsDyn(t[0])) return Type::Dyn();
-      TK k = t[0]->kind();
-      return k == TK::kInt || k == TK::kDouble || k == TK::kDuration ? t[0] : nullptr;
-    }
-    if (fn == "_<_" || fn == "_<=_" || fn == "_>_" || fn == "_>=_") {
-      return Orderable(t[0], t[1]) ? Type::Bool() : nullptr;
-    }
-    if (fn == "_==_" || fn == "_!=_") {
-      if (Comparable(t[0], t[1])) return Type::Bool();
-      *why = "cannot compare " + t[0]->ToString() + " with " + t[1]->ToString();
-      return nullptr;
-    }
-    if (fn == "@in") {
-      if (IsDyn(t[1])) return Type::Bool();
-      if (t[1]->kind() == TK::kList) return Comparable(t[0], t[1]->elem()) ? Type::Bool() : nullptr;
-      if (t[1]->kind() == TK::kMap) return Comparable(t[0], t[1]->elem()) ? Type::Bool() : nullptr;
-      return nullptr;
-    }
-    if (fn == "_[_]") {
-      if (IsDyn(t[0])) return Type::Dyn();
-      if (t[0]->kind() == TK::kList) {
-        return IsDyn(t[1]) || t[1]->kind() == TK::kInt || t[1]->kind() == TK::kUint ? t[0]->elem() : nullptr;
-      }
-      if (t[0]->kind() == TK::kMap) return Comparable(t[1], t[0]->elem()) ? t[0]->value() : nullptr;
-      return nullptr;
-    }
-    if (fn == "size") {
-      if (n != 1) return nullptr;
-      if (IsDyn(t[0]) || IsStringy(t[0]) || t[0]->kind() == TK::kList || t[0]->kind() == TK::kMap) return Type::Int();
-      return nullptr;
-    }
-    if (fn == "contains" || fn == "startsWith" || fn == "endsWith" || fn == "matches") {
-      if (n != 2 || (!e.receiver && fn != "matches")) return nullptr;
-      return (IsDyn(t[0]) || IsStringy(t[0])) && (IsDyn(t[1]) || IsStringy(t[1])) ? Type::Bool() : nullptr;
-    }
-    if (fn == "int" || fn == "uint" || fn == "double" || fn == "string" || fn == "bool" || fn == "timestamp" ||
-        fn == "duration" || fn == "dyn") {
-      if (n != 1 || e.receiver) return nullptr;
-      if (fn == "dyn") return Type::Dyn();
-      TK k = IsDyn(t[0]) ? TK::kDyn : t[0]->kind();
-      auto allow = [&](std::initializer_list<TK> ks) {
-        if (k == TK::kDyn) return true;
-        for (TK x : ks) {
-          if (x == k) return true;
-        }
-        return false;
-      };
-      if (fn == "int") return allow({TK::kInt, TK::kUint, TK::kDouble, TK::kString, TK::kEnum, TK::kTimestamp}) ? Type::Int() : nullptr;
-      if (fn == "uint") return allow({TK::kInt, TK::kUint, TK::kDouble, TK::kString, TK::kEnum}) ? Type::Uint() : nullptr;
-      if (fn == "double") return allow({TK::kInt, TK::kUint, TK::kDouble, TK::kString, TK::kEnum}) ? Type::Double() : nullptr;
-      if (fn == "string") {
-        return allow({TK::kInt, TK::kUint, TK::kDouble, TK::kString, TK::kEnum, TK::kBool, TK::kTimestamp, TK::kDuration})
-                   ? Type::String() : nullptr;
-      }
-      if (fn == "bool") return allow({TK::kBool, TK::kString, TK::kEnum}) ? Type::Bool() : nullptr;
-      if (fn == "timestamp") return allow({TK::kString, TK::kEnum, TK::kInt, TK::kTimestamp}) ? Type::Timestamp() : nullptr;
-      return allow({TK::kString, TK::kEnum, TK::kDuration}) ? Type::Duration() : nullptr;
-    }
-    if (fn.rfind("get", 0) == 0) {
-      if (!e.receiver || n < 1 || n > 2) return nullptr;
-      if (n == 2 && !IsDyn(t[1]) && !IsStringy(t[1])) return nullptr;
-      if (IsDyn(t[0]) || Is(t[0], TK::kTimestamp)) return Type::Int();
-      bool duration_getter = fn == "getHours" || fn == "getMinutes" || fn == "getSeconds" || fn == "getMilliseconds";
-      if (Is(t[0], TK::kDuration) && n == 1 && duration_getter) return Type::Int();
-      return nullptr;
-    }
-    if (fn == "calendar_days") {
-      if (e.receiver || n != 3) return nullptr;
-      return IsOr(t[0], TK::kTimestamp) && IsOr(t[1], TK::kTimestamp) && (IsDyn(t[2]) || IsStringy(t[2]))
-                 ? Type::Int() : nullptr;
-    }
-    if (fn == "split") {
-      if (e.receiver || n != 2) return nullptr;
-      return IsOr(t[0], TK::kInt) && (IsDyn(t[1]) || (t[1]->kind() == TK::kList && IsOr(t[1]->elem(), TK::kInt)))
-                 ? Type::List(Type::Int()) : nullptr;
-    }
-    if (fn == "share") {
-      if (e.receiver || n != 3) return nullptr;
-      return IsOr(t[0], TK::kInt) && IsOr(t[1], TK::kInt) && IsOr(t[2], TK::kInt) ? Type::Int() : nullptr;
-    }
-    (void)any_dyn;
     return nullptr;
   }
 
-  std::string_view source_;
   const Declarations& decls_;
   RegexPool* regex_pool_;
   std::vector<Local> scope_;
@@ -696,9 +536,15 @@ void BalanceParens(const std::vector<Token>& tokens, std::uint32_t* start, std::
   }
 }
 
+// The lazy operator a call is (Form::kFunction for anything else).
+Form FormOf(const Expr& e) {
+  const Builtin* b = e.kind == Expr::Kind::kCall ? FindBuiltin(e.name) : nullptr;
+  return b ? b->form : Form::kFunction;
+}
+
 // The nodes whose value can be the expression's value: through ?: branches.
 void ResultPositions(const Expr& e, std::vector<const Expr*>* out, int depth) {
-  if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_?_:_") {
+  if (depth < 1000 && FormOf(e) == Form::kConditional) {
     ResultPositions(*e.args[1], out, depth + 1);
     ResultPositions(*e.args[2], out, depth + 1);
     return;
@@ -707,7 +553,7 @@ void ResultPositions(const Expr& e, std::vector<const Expr*>* out, int depth) {
 }
 
 void Conjuncts(const Expr& e, std::vector<const Expr*>* out, int depth) {
-  if (depth < 1000 && e.kind == Expr::Kind::kCall && e.name == "_&&_") {
+  if (depth < 1000 && FormOf(e) == Form::kAnd) {
     Conjuncts(*e.args[0], out, depth + 1);
     Conjuncts(*e.args[1], out, depth + 1);
     return;
@@ -742,7 +588,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     pool = &own_pool.emplace(defaults.max_regex_memory, defaults.max_policy_regex_memory,
                              RegexPool::WhenFull::kRefuse);
   }
-  Compiler compiler(source, decls, pool);
+  Compiler compiler(decls, pool);
   Checked root = compiler.Compile(*parsed.expr);
   if (root.node && options.result_enum && options.result_enum->kind() == TK::kEnum &&
       root.type->kind() == TK::kString) {
@@ -778,7 +624,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     std::uint32_t end = std::max<std::uint32_t>(p->end, start);
     BalanceParens(tokens, &start, &end);
     std::string text(source.substr(start, end - start));
-    Compiler again(source, decls, pool);
+    Compiler again(decls, pool);
     Checked c = again.Compile(*p);
     if (!c.node) {  // cannot happen: the whole compiled
       conjuncts.clear();

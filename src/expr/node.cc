@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "expr/builtins.h"
+
 namespace aftersales::internal {
 
 Value BudgetError() { return Value::Error("evaluation step budget exhausted"); }
@@ -195,10 +197,14 @@ class ConditionalNode final : public Node {
   NodePtr c_, a_, b_;
 };
 
+// A call of a builtin's implementation, with its arguments evaluated
+// first (an error among them is the result). kChargeArgBytes: the builtin's
+// Cost is kArgBytes, charged here when the call succeeds.
+template <bool kChargeArgBytes>
 class CallNode final : public Node {
  public:
-  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data)
-      : fn_(fn), args_(std::move(args)), data_(std::move(data)) {}
+  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data, Cost cost)
+      : fn_(fn), args_(std::move(args)), data_(std::move(data)), cost_(cost) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Value vals[4];
@@ -212,13 +218,23 @@ class CallNode final : public Node {
       v[i] = args_[i]->Eval(f);
       if (v[i].is_error()) return v[i];
     }
-    return fn_(v, args_.size(), data_, f);
+    if constexpr (kChargeArgBytes) {
+      Value r = fn_(v, args_.size(), data_, f);
+      const Value& charged = v[cost_.arg];
+      if (!r.is_error() && charged.kind() == Value::Kind::kString) {
+        f.ctx->steps_left -= static_cast<std::int64_t>(charged.string_value().size() / cost_.per_step);
+      }
+      return r;
+    } else {
+      return fn_(v, args_.size(), data_, f);
+    }
   }
 
  private:
   BuiltinFn fn_;
   std::vector<NodePtr> args_;
   BuiltinData data_;
+  Cost cost_;
 };
 
 class ListNode final : public Node {
@@ -445,8 +461,12 @@ NodePtr MakeNot(NodePtr a) { return std::make_unique<NotNode>(std::move(a)); }
 NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b) {
   return std::make_unique<ConditionalNode>(std::move(c), std::move(a), std::move(b));
 }
-NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data) {
-  return std::make_unique<CallNode>(fn, std::move(args), std::move(data));
+NodePtr MakeCall(const Builtin& builtin, std::vector<NodePtr> args, BuiltinData data) {
+  const Cost cost = builtin.cost;
+  if (cost.kind == Cost::Kind::kArgBytes && cost.arg < args.size() && cost.per_step > 0) {
+    return std::make_unique<CallNode<true>>(builtin.impl, std::move(args), std::move(data), cost);
+  }
+  return std::make_unique<CallNode<false>>(builtin.impl, std::move(args), std::move(data), cost);
 }
 NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>(std::move(elems)); }
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {

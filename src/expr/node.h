@@ -22,6 +22,7 @@ class RE2;
 namespace aftersales::internal {
 
 class TimeZone;
+struct Builtin;
 
 struct Frame {
   EvalContext* ctx;
@@ -64,7 +65,8 @@ NodePtr MakeAnd(NodePtr a, NodePtr b);
 NodePtr MakeOr(NodePtr a, NodePtr b);
 NodePtr MakeNot(NodePtr a);
 NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b);
-NodePtr MakeCall(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data = {});
+// A call of `builtin`'s implementation, charged as its Cost says.
+NodePtr MakeCall(const Builtin& builtin, std::vector<NodePtr> args, BuiltinData data = {});
 NodePtr MakeList(std::vector<NodePtr> elems);
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values);
 

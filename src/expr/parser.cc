@@ -422,7 +422,7 @@ class Parser {
           call->name = id.text;
           if (!Args(call.get(), K::kRParen)) return nullptr;
           call->end = t_[i_ - 1].end;
-          if (call->name == "has") return ExpandHas(std::move(call));
+          if (call->name == kHasMacro) return ExpandHas(std::move(call));
           return Sized(std::move(call));
         }
         auto e = Node(Expr::Kind::kIdent, leading_dot ? at : id.offset);
@@ -459,11 +459,9 @@ class Parser {
     Expr::Macro m = Expr::Macro::kNone;
     std::size_t want = 3;
     const std::string& n = call->name;
-    if (n == "all") m = Expr::Macro::kAll;
-    else if (n == "exists") m = Expr::Macro::kExists;
-    else if (n == "exists_one") m = Expr::Macro::kExistsOne;
-    else if (n == "filter") m = Expr::Macro::kFilter;
-    else if (n == "map") m = Expr::Macro::kMap;
+    for (const ComprehensionMacro& c : kComprehensionMacros) {
+      if (n == c.name) m = c.macro;
+    }
     if (m == Expr::Macro::kNone) return call;
     std::size_t got = call->args.size();
     if (!(got == want || (m == Expr::Macro::kMap && got == 4))) {

@@ -19,6 +19,18 @@ struct ParseResult {
 
 ParseResult Parse(std::string_view source, int max_depth);
 
+// The macros the parser expands, by name: has(a.b), a test-only select, and
+// the comprehensions range.all(x, p) and the like.
+inline constexpr std::string_view kHasMacro = "has";
+struct ComprehensionMacro {
+  std::string_view name;
+  Expr::Macro macro;
+};
+inline constexpr ComprehensionMacro kComprehensionMacros[] = {
+    {"all", Expr::Macro::kAll},       {"exists", Expr::Macro::kExists}, {"exists_one", Expr::Macro::kExistsOne},
+    {"filter", Expr::Macro::kFilter}, {"map", Expr::Macro::kMap},
+};
+
 }  // namespace aftersales::internal
 
 #endif  // AFTERSALES_EXPR_PARSER_H_
