@@ -69,6 +69,8 @@ class PolicyImpl {
   // The same JSON appended to `out`; true when the case was decided.
   bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out) const;
 
+  // The declared facts as a key tree, for reading JSON cases.
+  const FactKeyTree& fact_keys() const { return *keys_; }
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
   static Facts MakeFacts(std::unique_ptr<FactsData> data);
