@@ -16,6 +16,7 @@
 #include <simdjson.h>
 
 #include "aftersales/decision.h"
+#include "common/format.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "common/value.h"
@@ -56,17 +57,12 @@ ojson ToJson(const FieldValue& v) {
   return nullptr;
 }
 
-std::string Money(std::int64_t cents) {
-  std::uint64_t abs = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", abs / 100, abs % 100);
-}
-
 std::string Text(const FieldValue& v) {
   switch (v.kind) {
     case FieldValue::Kind::kAbsent: return "";
     case FieldValue::Kind::kNull: return "null";
     case FieldValue::Kind::kBool: return v.bool_value ? "true" : "false";
-    case FieldValue::Kind::kInt: return v.is_money ? Money(v.int_value) : std::to_string(v.int_value);
+    case FieldValue::Kind::kInt: return v.is_money ? internal::FormatMoney(v.int_value) : std::to_string(v.int_value);
     case FieldValue::Kind::kUint: return std::to_string(v.uint_value);
     case FieldValue::Kind::kDouble: return fmt::format("{}", v.double_value);
     case FieldValue::Kind::kString: return v.string_value;

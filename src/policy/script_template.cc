@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "common/format.h"
 #include "policy/build_context.h"
 
 namespace aftersales::internal {
@@ -251,19 +252,6 @@ std::string_view Trim(std::string_view s) {
 }
 
 }  // namespace
-
-std::string FormatMoney(std::int64_t cents) {
-  // Unsigned magnitude, so that the most negative int64 prints too.
-  std::uint64_t magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents)
-                                      : static_cast<std::uint64_t>(cents);
-  std::string s = cents < 0 ? "-" : "";
-  s += std::to_string(magnitude / 100);
-  s.push_back('.');
-  std::uint64_t frac = magnitude % 100;
-  s.push_back(static_cast<char>('0' + frac / 10));
-  s.push_back(static_cast<char>('0' + frac % 10));
-  return s;
-}
 
 Template CompileTemplate(std::string_view text, const Schema& schema,
                          std::vector<TemplateIssue>* issues) {

@@ -48,9 +48,6 @@ bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const Time
                     std::string_view locale, std::size_t max_length, std::string* out,
                     std::string* error, std::vector<RenderedSpan>* spans = nullptr);
 
-// "299.00", "-0.05": minor units as a decimal amount with two places.
-std::string FormatMoney(std::int64_t cents);
-
 }  // namespace aftersales::internal
 
 #endif  // AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_

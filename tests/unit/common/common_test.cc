@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "common/format.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "common/value.h"
@@ -12,6 +13,16 @@
 namespace aftersales::internal {
 
 BOOST_AUTO_TEST_SUITE(common)
+
+BOOST_AUTO_TEST_CASE(money_shows_two_places) {
+  BOOST_CHECK_EQUAL(FormatMoney(29900), "299.00");
+  BOOST_CHECK_EQUAL(FormatMoney(5), "0.05");
+  BOOST_CHECK_EQUAL(FormatMoney(-5), "-0.05");
+  BOOST_CHECK_EQUAL(FormatMoney(-12345), "-123.45");
+  BOOST_CHECK_EQUAL(FormatMoney(0), "0.00");
+  BOOST_CHECK_EQUAL(FormatMoney(INT64_MIN), "-92233720368547758.08");
+  BOOST_CHECK_EQUAL(FormatMoney(INT64_MAX), "92233720368547758.07");
+}
 
 BOOST_AUTO_TEST_CASE(timestamps_parse_and_print) {
   struct Row {
