@@ -14,4 +14,13 @@ std::string FormatMoney(std::int64_t cents) {
   return s;
 }
 
+std::string FormatLocation(const SourceLocation& location) {
+  std::string out = location.file;
+  if (location.line > 0) {
+    out += ":" + std::to_string(location.line);
+    if (location.column > 0) out += ":" + std::to_string(location.column);
+  }
+  return out;
+}
+
 }  // namespace aftersales::internal

@@ -75,10 +75,7 @@ std::string Text(const FieldValue& v) {
   return "";
 }
 
-std::string Where(const SourceLocation& l) {
-  if (l.file.empty()) return "";
-  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
-}
+std::string Where(const SourceLocation& l) { return l.file.empty() ? "" : internal::FormatLocation(l); }
 
 const char* OutcomeName(RuleTrace::Outcome o) {
   switch (o) {

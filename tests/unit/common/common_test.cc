@@ -24,6 +24,13 @@ BOOST_AUTO_TEST_CASE(money_shows_two_places) {
   BOOST_CHECK_EQUAL(FormatMoney(INT64_MAX), "92233720368547758.07");
 }
 
+BOOST_AUTO_TEST_CASE(locations_read_file_line_column) {
+  BOOST_CHECK_EQUAL(FormatLocation({"rules/policy.yaml", 12, 5}), "rules/policy.yaml:12:5");
+  BOOST_CHECK_EQUAL(FormatLocation({"", 2, 3}), ":2:3");  // a case file has no name
+  BOOST_CHECK_EQUAL(FormatLocation({"t.yaml", 7, 0}), "t.yaml:7");
+  BOOST_CHECK_EQUAL(FormatLocation({"t.yaml", 0, 0}), "t.yaml");
+}
+
 BOOST_AUTO_TEST_CASE(timestamps_parse_and_print) {
   struct Row {
     const char* in;
