@@ -542,18 +542,7 @@ class Decider {
     const TimeZone* zone = nullptr;
     if (m_.timezone_fact && facts_.slots[*m_.timezone_fact].kind() == Value::Kind::kString) {
       const std::string& name = facts_.slots[*m_.timezone_fact].string_value();
-      // Most cases name the same zone: remember the last one per thread.
-      thread_local std::string last_name;
-      thread_local const TimeZone* last_zone = nullptr;
-      if (last_zone && name == last_name) {
-        zone = last_zone;
-      } else {
-        zone = FindTimeZone(name);
-        if (zone) {
-          last_name = name;
-          last_zone = zone;
-        }
-      }
+      zone = FindTimeZoneRemembered(name);
       if (!zone) {
         const std::string& fact = m_.schema.facts[*m_.timezone_fact].name;
         Error(fact + ": unknown time zone '" + name + "' (expected an IANA zone such as Asia/Shanghai)", fact, "",

@@ -91,6 +91,11 @@ BOOST_AUTO_TEST_CASE(time_zones_and_civil_time) {
   BOOST_TEST(FindTimeZone("Mars/Olympus") == nullptr);
   BOOST_TEST(FindTimeZone("../../etc/passwd") == nullptr);
   BOOST_TEST(FindTimeZone("Asia/Shanghai") == FindTimeZone("Asia/Shanghai"));  // cached
+  // The remembered lookup finds what FindTimeZone finds, whatever came before.
+  for (const char* name : {"Asia/Shanghai", "Asia/Shanghai", "Mars/Olympus", "Asia/Shanghai", "Europe/Paris", "+08:00",
+                           "../../etc/passwd", "Europe/Paris"}) {
+    BOOST_TEST_CONTEXT(name) { BOOST_TEST(FindTimeZoneRemembered(name) == FindTimeZone(name)); }
+  }
 
   const TimeZone* ny = FindTimeZone("America/New_York");
   BOOST_TEST_REQUIRE(ny != nullptr);
