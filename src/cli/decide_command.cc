@@ -72,7 +72,6 @@ std::string FormatDecision(const Decision& d, const DecideArgs& args, bool one_l
 }
 
 std::string ErrorLine(const DecisionError& e) {
-  std::string where;
   if (!e.location.file.empty()) {
     Issue as_issue;
     as_issue.location = e.location;

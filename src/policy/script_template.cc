@@ -218,21 +218,17 @@ Value SampleFor(const Type& type, int depth) {
 std::optional<std::string> CheckSpecNumbers(std::string_view spec, bool is_time) {
   if (is_time) return std::nullopt;
   std::uint64_t n = 0;
-  bool in_number = false;
   for (char c : spec) {
     if (c >= '0' && c <= '9') {
       n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
-      in_number = true;
       if (n > kMaxSpecNumber) {
         return "a width or precision above " + std::to_string(kMaxSpecNumber) +
                " in format spec '" + std::string(spec) + "'";
       }
     } else {
       n = 0;
-      in_number = false;
     }
   }
-  (void)in_number;
   return std::nullopt;
 }
 

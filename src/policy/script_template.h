@@ -1,6 +1,7 @@
 // ScriptTemplate: the script text of a rule, compiled at load into literal
-// parts and field references, rendered per decision through fmt. The only
-// file that includes fmt. Rendering never parses and never looks names up.
+// parts and field references, rendered per decision through fmt (format
+// specs such as {order.total_paid_cents:>10}). Rendering never parses and
+// never looks names up.
 #ifndef AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
 #define AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
 
