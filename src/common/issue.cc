@@ -1,17 +1,12 @@
 #include "aftersales/issue.h"
 
+#include "common/format.h"
+
 namespace aftersales {
 
 std::string Issue::ToString() const {
   std::string out;
-  if (!location.file.empty()) {
-    out += location.file;
-    if (location.line > 0) {
-      out += ":" + std::to_string(location.line);
-      if (location.column > 0) out += ":" + std::to_string(location.column);
-    }
-    out += ": ";
-  }
+  if (!location.file.empty()) out += internal::FormatLocation(location) + ": ";
   if (severity == Severity::kWarning) out += "warning: ";
   out += message;
   return out;

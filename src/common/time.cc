@@ -378,6 +378,18 @@ const TimeZone* FindTimeZone(std::string_view name) {
   return pos->second.get();
 }
 
+const TimeZone* FindTimeZoneRemembered(std::string_view name) {
+  thread_local std::string last_name;
+  thread_local const TimeZone* last_zone = nullptr;
+  if (last_zone != nullptr && name == last_name) return last_zone;
+  const TimeZone* zone = FindTimeZone(name);
+  if (zone != nullptr) {
+    last_name.assign(name);
+    last_zone = zone;
+  }
+  return zone;
+}
+
 namespace {
 CivilTime ToCivilUncached(Timestamp t, const TimeZone* zone);
 }  // namespace

@@ -74,6 +74,9 @@ bool IsTimeZoneName(std::string_view name);
 // database has files); unknown names are remembered up to 64 KiB of names,
 // then no more, so hostile names cannot grow the process.
 const TimeZone* FindTimeZone(std::string_view name);
+// FindTimeZone, remembering the last zone found on this thread: most cases
+// name the zone the case before named, and a lookup takes the cache's lock.
+const TimeZone* FindTimeZoneRemembered(std::string_view name);
 CivilTime ToCivil(Timestamp t, const TimeZone* zone);
 
 // Days from the calendar date of `from` to the calendar date of `to`, both

@@ -82,11 +82,11 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
     if (!options.text) {
       // JSON written straight from the engine: no Decision built. A case
       // that could not be decided gets its line number in front.
+      // (A failed decision's JSON is an object that begins with its
+      // case_id, or nothing at all when even writing it failed.)
       const std::size_t at = c->out.size();
       const bool decided = internal::PolicyInternal::Impl(policy).AppendDecisionJson(*facts, d_options, &c->out);
-      if (!decided && at < c->out.size() && c->out[at] == '{') {
-        c->out.insert(at + 1, "\"line\":" + std::to_string(n) + (c->out.size() > at + 2 && c->out[at + 1] != '}' ? "," : ""));
-      }
+      if (!decided && at < c->out.size()) c->out.insert(at + 1, "\"line\":" + std::to_string(n) + ",");
       c->out += '\n';
       ++(decided ? c->decided : c->failed);
       continue;
@@ -207,7 +207,7 @@ class Pipeline {
       ++next_to_write_;
       --in_flight_;
       lock.unlock();
-      bool ok = c->out.empty() || write_(c->out);
+      bool ok = write_(c->out);  // every line of a chunk writes something
       lines_done_ += static_cast<std::int64_t>(c->numbers.size());
       bytes_done_ += c->bytes;
       if (ok && options_.progress) options_.progress({lines_done_, bytes_done_});

@@ -10,22 +10,18 @@
 #include <fmt/format.h>
 
 #include "aftersales/decision.h"
+#include "common/format.h"
 #include "decision/decision_writer.h"
 
 namespace aftersales {
 namespace {
-
-std::string Money(std::int64_t cents) {
-  std::uint64_t abs = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", abs / 100, abs % 100);
-}
 
 std::string Text(const FieldValue& v) {
   switch (v.kind) {
     case FieldValue::Kind::kAbsent: return "";
     case FieldValue::Kind::kNull: return "null";
     case FieldValue::Kind::kBool: return v.bool_value ? "true" : "false";
-    case FieldValue::Kind::kInt: return v.is_money ? Money(v.int_value) : std::to_string(v.int_value);
+    case FieldValue::Kind::kInt: return v.is_money ? internal::FormatMoney(v.int_value) : std::to_string(v.int_value);
     case FieldValue::Kind::kUint: return std::to_string(v.uint_value);
     case FieldValue::Kind::kDouble: return fmt::format("{}", v.double_value);
     case FieldValue::Kind::kString: return v.string_value;
@@ -81,7 +77,7 @@ std::string ToTextImpl(const Decision& d, bool include_trace) {
   out += "case " + (d.case_id.empty() ? std::string("(no id)") : d.case_id) + "\n";
   if (!d.ok()) {
     for (const DecisionError& e : d.errors) {
-      std::string at = internal::FormatLocation(e.location);
+      std::string at = internal::FormatPlace(e.location);
       out += "error: " + (at.empty() ? "" : at + ": ") + e.message + "\n";
     }
   } else {

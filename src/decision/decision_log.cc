@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "common/format.h"
 #include "common/time.h"
 #include "common/value.h"
 #include "policy/script_template.h"

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "common/format.h"
 #include "common/text.h"
 #include "common/time.h"
 
@@ -298,10 +299,7 @@ DecisionLayout::~DecisionLayout() = default;
 
 // ---- The decision ---------------------------------------------------------
 
-std::string FormatLocation(const SourceLocation& l) {
-  if (l.file.empty()) return "";
-  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
-}
+std::string FormatPlace(const SourceLocation& l) { return l.file.empty() ? "" : FormatLocation(l); }
 
 const char* OutcomeName(RuleTrace::Outcome o) {
   switch (o) {
@@ -335,7 +333,7 @@ void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
       }
       if (!e.location.file.empty()) {
         w.Key("at");
-        w.String(FormatLocation(e.location));
+        w.String(FormatPlace(e.location));
       }
       w.EndObject();
     }
@@ -379,7 +377,7 @@ void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
         w.String(t.detail);
       }
       w.Key("at");
-      w.String(FormatLocation(t.location));
+      w.String(FormatPlace(t.location));
       w.EndObject();
     }
     w.EndArray();

@@ -108,8 +108,8 @@ void AppendJsonString(std::string* out, std::string_view s);
 // text, maps and errors as CEL literals; absent list items as null.
 void WriteJsonValue(JsonOut* out, const Value& v);
 void WriteJsonValue(JsonOut* out, const FieldValue& v);
-// `file:line:column`, or "" when the location names no file.
-std::string FormatLocation(const SourceLocation& l);
+// `file:line:column` (FormatLocation), or "" when the location names no file.
+std::string FormatPlace(const SourceLocation& l);
 // The trace outcome's word: matched, not_matched, error, not_reached.
 const char* OutcomeName(RuleTrace::Outcome o);
 

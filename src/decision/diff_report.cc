@@ -11,16 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "aftersales/diff.h"
+#include "common/format.h"
 
 namespace aftersales {
 namespace {
 
+using internal::FormatMoney;
 using ojson = nlohmann::ordered_json;
-
-std::string Money(std::int64_t cents) {
-  std::uint64_t abs = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", abs / 100, abs % 100);
-}
 
 std::string Html(std::string_view s) {
   std::string out;
@@ -149,11 +146,11 @@ std::string DiffReportToHtml(const DiffReport& r) {
   h += Figure("changed", "decisions changed", std::to_string(r.changed));
   h += Figure("unreadable", "unreadable lines", std::to_string(r.unreadable));
   h += Figure("failed_candidate", "failed under the candidate", std::to_string(r.failed_candidate));
-  h += Figure("refund_baseline", "refunds, baseline", Money(r.refund_baseline_cents));
-  h += Figure("refund_candidate", "refunds, candidate", Money(r.refund_candidate_cents));
-  h += Figure("refund_difference", "refunds, difference", Money(r.refund_candidate_cents - r.refund_baseline_cents));
+  h += Figure("refund_baseline", "refunds, baseline", FormatMoney(r.refund_baseline_cents));
+  h += Figure("refund_candidate", "refunds, candidate", FormatMoney(r.refund_candidate_cents));
+  h += Figure("refund_difference", "refunds, difference", FormatMoney(r.refund_candidate_cents - r.refund_baseline_cents));
   h += Figure("freight_difference", "merchant freight, difference",
-              Money(r.merchant_freight_candidate_cents - r.merchant_freight_baseline_cents));
+              FormatMoney(r.merchant_freight_candidate_cents - r.merchant_freight_baseline_cents));
   h += "</div>";
 
   h += "<h2>What changed, by field</h2>";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/format.h"
 #include "common/int128.h"
 #include "common/time.h"
 #include "expr/regex_pool.h"
@@ -80,13 +81,6 @@ bool Fits(const Type& t, const Value& v, std::string* why) {
   }
   *why = "expected " + t.ToString() + ", got " + std::string(Value::KindName(v.kind()));
   return false;
-}
-
-// Money as scripts show it: 299.00, -12.50.
-std::string Money(std::int64_t c) {
-  const std::uint64_t a = c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c);
-  return std::string(c < 0 ? "-" : "") + std::to_string(a / 100) + "." + (a % 100 < 10 ? "0" : "") +
-         std::to_string(a % 100);
 }
 
 // A double that is NaN or infinite, in a value or in a list's items (list
@@ -216,7 +210,7 @@ class Decider {
                     "): " + cap.error_message() + "; rules fired: " + FiredList(),
                 f.name, SetBy(f), f.location);
         } else if (v.int_value() > 0 && !Unless(f)) {
-          Error("'" + f.name + "' would be " + Money(v.int_value()) + ", and its cap (at_most: " +
+          Error("'" + f.name + "' would be " + FormatMoney(v.int_value()) + ", and its cap (at_most: " +
                     f.at_most->source() + ") cannot be worked out: " + cap.error_message() +
                     " (the policy's unless does not allow it); rules fired: " + FiredList(),
                 f.name, SetBy(f), f.location);
@@ -225,8 +219,8 @@ class Decider {
       }
       if (cap.kind() != Value::Kind::kInt || v.int_value() <= cap.int_value()) continue;
       if (Unless(f)) continue;
-      Error("'" + f.name + "' would be " + Money(v.int_value()) + ", more than " + f.at_most->source() + " (" +
-                Money(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
+      Error("'" + f.name + "' would be " + FormatMoney(v.int_value()) + ", more than " + f.at_most->source() + " (" +
+                FormatMoney(cap.int_value()) + "), which the policy does not allow (at_most); rules fired: " + FiredList(),
             f.name, SetBy(f), f.location);
     }
   }
@@ -264,8 +258,8 @@ class Decider {
                           decided_[*v.to_be_quoted].bool_value();
       const Value& rs = facts_.slots[v.return_shipping];
       const bool rs_known = rs.kind() == Value::Kind::kInt;
-      const std::string parts = "freight.merchant_cents " + Money(merchant) + ", freight.customer_cents " +
-                                Money(customer) + ", freight.insurance_cents " + Money(insurance);
+      const std::string parts = "freight.merchant_cents " + FormatMoney(merchant) + ", freight.customer_cents " +
+                                FormatMoney(customer) + ", freight.insurance_cents " + FormatMoney(insurance);
       const bool any = merchant != 0 || customer != 0 || insurance != 0;
       if (payer == "none") {
         if (any) return fail("freight.payer", "freight.payer is none (nothing goes back) but " + parts);
@@ -274,7 +268,7 @@ class Decider {
         if (any) return fail("freight.to_be_quoted", "freight.to_be_quoted is true but " + parts);
         if (rs_known) {
           return fail("freight.to_be_quoted", "freight.to_be_quoted is true but request.return_shipping_cents is known (" +
-                                                  Money(rs.int_value()) + ")");
+                                                  FormatMoney(rs.int_value()) + ")");
         }
       } else if (!rs_known) {
         if (v.to_be_quoted) {
@@ -286,7 +280,7 @@ class Decider {
         const Int128 sum = static_cast<Int128>(merchant) + customer + insurance;
         if (sum != rs.int_value()) {
           return fail("freight.payer", parts + " do not add up to request.return_shipping_cents (" +
-                                           Money(rs.int_value()) + ")");
+                                           FormatMoney(rs.int_value()) + ")");
         }
         // The party named pays something of a freight there is; the
         // insurance pays first, so its part counts for whoever it covers.
@@ -299,7 +293,7 @@ class Decider {
         }
         if (!pays) {
           return fail("freight.payer", "freight.payer is " + payer + " but pays nothing of a freight of " +
-                                           Money(rs.int_value()) + " (" + parts + ")");
+                                           FormatMoney(rs.int_value()) + " (" + parts + ")");
         }
       }
     }
@@ -315,23 +309,23 @@ class Decider {
       const Value* total = fact(v.total_paid);
       const Value* fee = fact(v.shipping_fee);
       const Value* dup = fact(v.duplicate_charge);
-      const std::string dup_text = dup ? " + order.duplicate_charge_cents (" + Money(dup->int_value()) + ")" : "";
+      const std::string dup_text = dup ? " + order.duplicate_charge_cents (" + FormatMoney(dup->int_value()) + ")" : "";
       if (item && r.int_value() > or0(item) + or0(fee) + or0(dup)) {
-        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) + ", more than item.paid_cents (" +
-                                        Money(item->int_value()) + ")" +
-                                        (fee ? " + order.shipping_fee_cents (" + Money(fee->int_value()) + ")" : "") +
+        return fail("refund_cents", "refund_cents is " + FormatMoney(r.int_value()) + ", more than item.paid_cents (" +
+                                        FormatMoney(item->int_value()) + ")" +
+                                        (fee ? " + order.shipping_fee_cents (" + FormatMoney(fee->int_value()) + ")" : "") +
                                         dup_text);
       }
       if (total && r.int_value() > or0(total) + or0(dup)) {
-        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) +
-                                        ", more than order.total_paid_cents (" + Money(total->int_value()) + ")" +
+        return fail("refund_cents", "refund_cents is " + FormatMoney(r.int_value()) +
+                                        ", more than order.total_paid_cents (" + FormatMoney(total->int_value()) + ")" +
                                         dup_text);
       }
       if (!item && !total) {
         std::string absent;
         if (v.item_paid) absent = "fact 'item.paid_cents' is absent";
         if (v.total_paid) absent += (absent.empty() ? "" : ", ") + std::string("fact 'order.total_paid_cents' is absent");
-        return fail("refund_cents", "refund_cents is " + Money(r.int_value()) +
+        return fail("refund_cents", "refund_cents is " + FormatMoney(r.int_value()) +
                                         " but what was paid cannot be known: " + absent);
       }
     }
@@ -466,7 +460,7 @@ class Decider {
       }
       if (f.money) {
         if (const Value* n = Negative(v)) {
-          Error("rule '" + rule.id + "' cannot set '" + f.name + "' to " + Money(n->int_value()) +
+          Error("rule '" + rule.id + "' cannot set '" + f.name + "' to " + FormatMoney(n->int_value()) +
                     ": a money field is never negative",
                 f.name, rule.id, a.location);
           continue;
@@ -549,18 +543,7 @@ class Decider {
     const TimeZone* zone = nullptr;
     if (m_.timezone_fact && facts_.slots[*m_.timezone_fact].kind() == Value::Kind::kString) {
       const std::string& name = facts_.slots[*m_.timezone_fact].string_value();
-      // Most cases name the same zone: remember the last one per thread.
-      thread_local std::string last_name;
-      thread_local const TimeZone* last_zone = nullptr;
-      if (last_zone && name == last_name) {
-        zone = last_zone;
-      } else {
-        zone = FindTimeZone(name);
-        if (zone) {
-          last_name = name;
-          last_zone = zone;
-        }
-      }
+      zone = FindTimeZoneRemembered(name);
       if (!zone) {
         const std::string& fact = m_.schema.facts[*m_.timezone_fact].name;
         Error(fact + ": unknown time zone '" + name + "' (expected an IANA zone such as Asia/Shanghai)", fact, "",

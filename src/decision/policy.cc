@@ -3,13 +3,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <exception>
 #include <utility>
 
-#include "common/text.h"
 #include "common/time.h"
 #include "decision/decision_writer.h"
+#include "decision/fact_value.h"
 #include "decision/facts_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -84,9 +83,17 @@ FactsBuilder::~FactsBuilder() = default;
 
 namespace {
 
+using internal::CaseValue;
+using internal::FactConverter;
+using internal::FactError;
+
 // A builder that was moved from (or facts from a moved-from builder) has
 // no data or no policy: every call says so instead of crashing.
 Status MovedFrom() { return Status::FailedPrecondition("this FactsBuilder was moved from; get a new one from Policy::NewFacts()"); }
+
+Status Refused(std::string_view name, std::string why) {
+  return Status::InvalidArgument(internal::FormatFactError(FactError{std::string(name), std::move(why), {}}));
+}
 
 const FieldDecl* Lookup(const FactsData* data, std::string_view name, Status* status) {
   if (!data || !data->owner) {
@@ -96,159 +103,94 @@ const FieldDecl* Lookup(const FactsData* data, std::string_view name, Status* st
   const auto& schema = data->owner->model().schema;
   auto it = schema.fact_index.find(std::string(name));
   if (it == schema.fact_index.end()) {
-    *status = Status::InvalidArgument(std::string(name) + ": the policy declares no such fact");
+    *status = Refused(name, "the policy declares no such fact");
     return nullptr;
   }
   return &schema.facts[it->second];
 }
 
-// The fact's type as messages name it: money is an int of minor units.
-std::string Expected(const FieldDecl& d) { return d.money ? "money" : d.type->ToString(); }
-
-Status SetChecked(FactsData* data, std::string_view name, Value v, internal::Type::Kind want,
-                  const char* what) {
-  Status st;
-  const FieldDecl* d = Lookup(data, name, &st);
-  if (!d) return st;
-  internal::Type::Kind k = d->type->kind();
-  bool ok = k == want || k == internal::Type::Kind::kDyn ||
-            (want == internal::Type::Kind::kString && k == internal::Type::Kind::kEnum);
-  if (!ok) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got " + what);
-  }
-  if (k == internal::Type::Kind::kEnum) {
-    const internal::EnumType& e = *d->type->enum_type();
-    const int i = e.IndexOf(v.string_value());
-    if (i < 0) {
-      return Status::InvalidArgument(std::string(name) + ": '" + v.string_value() + "' is not a value of " + e.name);
-    }
-    // The enum's own word, as the readers store it (EnumType::IndexOfStored).
-    v = Value::StringRef(e.values[static_cast<std::size_t>(i)]);
-  }
-  if (std::string why = internal::DeclaredValueProblem(*d, v); !why.empty()) {
-    return Status::InvalidArgument(std::string(name) + ": " + why);
-  }
-  data->slots[d->slot] = std::move(v);
-  return Status::Ok();
+FactConverter ConverterFor(const FactsData& data) {
+  return FactConverter(data.owner->model().limits, data.owner->locale_fact());
 }
 
-Status SetText(FactsData* data, std::string_view name, std::string_view text) {
+// A value as a setter gives it: its kind is the setter's type.
+CaseValue Given(CaseValue::Kind kind) {
+  CaseValue v;
+  v.source = internal::FactSource::kBuilder;
+  v.kind = kind;
+  return v;
+}
+
+CaseValue GivenText(CaseValue::Kind kind, std::string_view text) {
+  CaseValue v = Given(kind);
+  v.text = text;
+  return v;
+}
+
+// Sets a fact given as one value, checked and converted as the readers do.
+Status Set(FactsData* data, std::string_view name, const CaseValue& v) {
   Status st;
   const FieldDecl* d = Lookup(data, name, &st);
   if (!d) return st;
-  Value v;
+  Value out;
   std::string why;
-  if (!internal::ConvertText(*d, text, /*quoted=*/true, &v, &why) ||
-      !(why = internal::DeclaredValueProblem(*d, v)).empty()) {
-    return Status::InvalidArgument(std::string(name) + ": " + why);
-  }
-  data->slots[d->slot] = std::move(v);
+  if (!ConverterFor(*data).Fact(*d, v, &out, &why)) return Refused(name, std::move(why));
+  data->slots[d->slot] = std::move(out);
   return Status::Ok();
-}
-
-// A timestamp or duration given as text, for a fact of that type.
-Status SetParsed(FactsData* data, std::string_view name, std::string_view text, internal::Type::Kind want,
-                 const char* what) {
-  Status st;
-  const FieldDecl* d = Lookup(data, name, &st);
-  if (!d) return st;
-  if (d->type->kind() != want) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got " + what);
-  }
-  return SetText(data, name, text);
 }
 
 }  // namespace
 
-// The case limits a read case is held to (Limits::max_string_length,
-// max_collection_size) hold for a built one too.
-// Case text is UTF-8, as it is in JSON and YAML: bytes that are not would
-// come out as U+FFFD, the text lost.
-static Status NotUtf8(std::string_view name) {
-  return Status::InvalidArgument(std::string(name) + ": not valid UTF-8 (case text must be UTF-8)");
-}
-
-static Status OverLimits(const FactsData* data, std::string_view name, std::size_t bytes, std::size_t items) {
-  if (!data || !data->owner) return Status::Ok();
-  const Limits& limits = data->owner->model().limits;
-  if (bytes > limits.max_string_length) {
-    return Status::InvalidArgument(std::string(name) + ": text longer than " +
-                                   std::to_string(limits.max_string_length) + " bytes (limit max_string_length)");
-  }
-  if (items > limits.max_collection_size) {
-    return Status::InvalidArgument(std::string(name) + ": more than " + std::to_string(limits.max_collection_size) +
-                                   " items (limit max_collection_size)");
-  }
-  return Status::Ok();
-}
-
 Status FactsBuilder::SetString(std::string_view name, std::string_view value) {
-  if (value.find('\0') != std::string_view::npos && data_ != nullptr) {
-    return Status::InvalidArgument(std::string(name) +
-                                   ": contains a NUL character (U+0000), which case text may not hold");
-  }
-  if (Status st = OverLimits(data_.get(), name, value.size(), 0); !st.ok()) return st;
-  if (data_ != nullptr && !internal::IsValidUtf8(value)) return NotUtf8(name);
-  if (data_ != nullptr && data_->owner != nullptr) {
-    // The locale fact takes any text and holds the locale negotiated from it.
-    const internal::LocaleFact* locale = data_->owner->locale_fact();
-    Status st;
-    const FieldDecl* d = locale ? Lookup(data_.get(), name, &st) : nullptr;
-    if (d != nullptr && d->slot == locale->slot()) {
-      data_->slots[d->slot] = locale->Read(value);
-      return Status::Ok();
-    }
-  }
-  return SetChecked(data_.get(), name, Value::String(std::string(value)), internal::Type::Kind::kString, "a string");
+  return Set(data_.get(), name, GivenText(CaseValue::Kind::kText, value));
 }
 Status FactsBuilder::SetInt(std::string_view name, std::int64_t value) {
-  return SetChecked(data_.get(), name, Value::Int(value), internal::Type::Kind::kInt, "an int");
+  CaseValue v = Given(CaseValue::Kind::kInt);
+  v.int_value = value;
+  return Set(data_.get(), name, v);
 }
 Status FactsBuilder::SetUint(std::string_view name, std::uint64_t value) {
-  return SetChecked(data_.get(), name, Value::Uint(value), internal::Type::Kind::kUint, "a uint");
+  CaseValue v = Given(CaseValue::Kind::kUint);
+  v.uint_value = value;
+  return Set(data_.get(), name, v);
 }
 Status FactsBuilder::SetDouble(std::string_view name, double value) {
-  // A case read from JSON or YAML cannot hold one either.
-  if (!std::isfinite(value) && data_ != nullptr) {
-    return Status::InvalidArgument(std::string(name) + ": " + (std::isnan(value) ? "NaN" : "an infinity") +
-                                   " is not a number a case may hold");
-  }
-  return SetChecked(data_.get(), name, Value::Double(value), internal::Type::Kind::kDouble, "a double");
+  CaseValue v = Given(CaseValue::Kind::kFloat);
+  v.double_value = value;
+  v.has_double = true;
+  return Set(data_.get(), name, v);
 }
 Status FactsBuilder::SetBool(std::string_view name, bool value) {
-  return SetChecked(data_.get(), name, Value::Bool(value), internal::Type::Kind::kBool, "a bool");
+  CaseValue v = Given(CaseValue::Kind::kBool);
+  v.bool_value = value;
+  return Set(data_.get(), name, v);
 }
 Status FactsBuilder::SetTimestamp(std::string_view name, std::string_view rfc3339) {
-  return SetParsed(data_.get(), name, rfc3339, internal::Type::Kind::kTimestamp, "a timestamp");
+  return Set(data_.get(), name, GivenText(CaseValue::Kind::kTimestamp, rfc3339));
 }
 Status FactsBuilder::SetDuration(std::string_view name, std::string_view duration) {
-  return SetParsed(data_.get(), name, duration, internal::Type::Kind::kDuration, "a duration");
+  return Set(data_.get(), name, GivenText(CaseValue::Kind::kDuration, duration));
 }
 Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std::string>& values) {
   Status st;
   const FieldDecl* d = Lookup(data_.get(), name, &st);
   if (!d) return st;
-  if (d->type->kind() != internal::Type::Kind::kList) {
-    return Status::InvalidArgument(std::string(name) + ": expected " + Expected(*d) + ", got a list");
+  const FactConverter converter = ConverterFor(*data_);
+  std::string why;
+  if (!converter.BeginList(*d, *d->type, Given(CaseValue::Kind::kList), values.size(), 0, &why)) {
+    return Refused(name, std::move(why));
   }
-  if (Status over = OverLimits(data_.get(), name, 0, values.size()); !over.ok()) return over;
-  internal::FieldDecl elem = *d;
-  elem.type = d->type->elem();
   Value::List items;
+  items.reserve(values.size());
   for (const std::string& s : values) {
-    if (Status over = OverLimits(data_.get(), name, s.size(), 0); !over.ok()) return over;
-    if (!internal::IsValidUtf8(s)) return NotUtf8(name);
-    Value v;
-    std::string why;
-    if (!internal::ConvertText(elem, s, /*quoted=*/true, &v, &why)) {
-      return Status::InvalidArgument(std::string(name) + ": " + why);
+    Value item;
+    if (!converter.Scalar(*d, *d->type->elem(), GivenText(CaseValue::Kind::kText, s), 1, &item, &why)) {
+      return Refused(name, std::move(why));
     }
-    items.push_back(std::move(v));
+    items.push_back(std::move(item));
   }
   Value list = Value::ListOf(std::move(items));
-  if (std::string why = internal::DeclaredValueProblem(*d, list); !why.empty()) {
-    return Status::InvalidArgument(std::string(name) + ": " + why);
-  }
+  if (!converter.Declared(*d, list, &why)) return Refused(name, std::move(why));
   data_->slots[d->slot] = std::move(list);
   return Status::Ok();
 }
@@ -362,7 +304,7 @@ Result<Facts> Finish(Status st, std::unique_ptr<FactsData> data, std::string_vie
 Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view source_name) const {
   try {
     auto data = NewFactsData();
-    Status st = ReadJsonFacts(json, model_.schema, *keys_, model_.limits, locale_fact(), data.get());
+    Status st = ReadJsonFacts(json, FactsTarget{model_.schema, *keys_, model_.limits, locale_fact()}, data.get());
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());
@@ -381,7 +323,7 @@ std::string PolicyImpl::CaseIdOfJson(std::string_view json) const {
 Result<Facts> PolicyImpl::ReadFactsYaml(std::string_view yaml, std::string_view source_name) const {
   try {
     auto data = NewFactsData();
-    Status st = ReadYamlFacts(yaml, model_.schema, model_.limits, locale_fact(), data.get());
+    Status st = ReadYamlFacts(yaml, FactsTarget{model_.schema, *keys_, model_.limits, locale_fact()}, data.get());
     return Finish(st, std::move(data), source_name);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("reading the case failed: ") + e.what());

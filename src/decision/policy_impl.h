@@ -77,6 +77,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out,
                           std::vector<DecisionError>* errors = nullptr) const;
 
+  // The declared facts as a key tree, for reading JSON cases.
+  const FactKeyTree& fact_keys() const { return *keys_; }
   // For the readers and the builder: a fresh FactsData with defaults set.
   std::unique_ptr<FactsData> NewFactsData() const;
   // The policy's locale fact, negotiated when a case is read; nullptr when

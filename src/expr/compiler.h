@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aftersales/options.h"
 #include "expr/declarations.h"
 #include "expr/program.h"
 #include "expr/regex_pool.h"
@@ -22,8 +23,8 @@
 namespace aftersales::internal {
 
 struct CompileOptions {
-  std::size_t max_length = 16u << 10;  // bytes of source
-  int max_depth = 64;                  // syntax-tree nesting
+  std::size_t max_length = Limits{}.max_expression_length;  // bytes of source
+  int max_depth = Limits{}.max_expression_depth;            // syntax-tree nesting
   // When set, the result type must be assignable to it (e.g. bool for a
   // `when`), otherwise an issue "expected bool, got int".
   TypePtr expected_type;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aftersales/options.h"
 #include "common/value.h"
 #include "expr/declarations.h"
 #include "expr/type.h"
@@ -31,16 +32,17 @@ struct EvalContext {
   std::size_t num_spaces = 0;
   // Decremented per node evaluated and per macro iteration; at 0 evaluation
   // stops with an error value.
-  std::int64_t steps_left = 1'000'000;
-  std::size_t max_collection_size = 100'000;
-  std::size_t max_string_length = 1u << 20;
+  // The limits default to Limits' (MakeContext sets a policy's own).
+  std::int64_t steps_left = Limits{}.max_eval_steps;
+  std::size_t max_collection_size = Limits{}.max_collection_size;
+  std::size_t max_string_length = Limits{}.max_string_length;
   // Bytes, as JSON, of a value built while evaluating (max_decision_bytes).
-  std::size_t max_value_bytes = 4u << 20;
+  std::size_t max_value_bytes = Limits{}.max_decision_bytes;
   // Patterns built while evaluating (`s.matches(a + b)`): compiled once per
   // decision into this pool, which bounds their memory. Null: each call
   // compiles its pattern (still within the per-pattern max_regex_memory).
   RegexPool* regex_cache = nullptr;
-  std::size_t max_regex_memory = 1u << 20;
+  std::size_t max_regex_memory = Limits{}.max_regex_memory;
 };
 
 class Node;  // internal to src/expr

@@ -68,11 +68,6 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
-std::string FormatPlace(const SourceLocation& location) {
-  return location.file + ":" + std::to_string(location.line) + ":" +
-         std::to_string(location.column);
-}
-
 namespace {
 
 // Optimal string alignment distance (Levenshtein plus adjacent swaps), on

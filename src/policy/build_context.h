@@ -19,6 +19,7 @@
 
 #include "aftersales/issue.h"
 #include "aftersales/options.h"
+#include "common/format.h"
 #include "expr/declarations.h"
 #include "expr/program.h"
 #include "expr/regex_pool.h"
@@ -82,9 +83,6 @@ class BuildContext {
   std::unordered_map<std::string, std::string_view> sources_;
   std::unordered_map<std::string, std::size_t> source_order_;
 };
-
-// "file:line:column" of a location, as issue messages quote other places.
-std::string FormatPlace(const SourceLocation& location);
 
 // " (did you mean 'x'?)" when a candidate is close to `word`, else "".
 std::string SuggestionSuffix(std::string_view word, const std::vector<std::string>& candidates);

@@ -35,7 +35,7 @@ void CollectSections(const YamlNode& root, BuildContext& ctx, Sections* out) {
       if (!out->policy.empty()) {
         ctx.Error("schema.duplicate",
                   "a second 'policy' section (the first is at " +
-                      FormatPlace(out->policy.front()->location) + "); a policy has one",
+                      FormatLocation(out->policy.front()->location) + "); a policy has one",
                   key.location);
         continue;
       }
@@ -167,7 +167,7 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
         if (elsewhere != nullptr) {
           ctx.Error("schema.duplicate",
                     "rule '" + *rid + "' is in stage '" + elsewhere_stage +
-                        "' of the base policy (first at " + FormatPlace(elsewhere->location) +
+                        "' of the base policy (first at " + FormatLocation(elsewhere->location) +
                         "); an overlay replaces a rule within its own stage",
                     rule.Find("id")->location);
           continue;

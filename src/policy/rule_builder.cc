@@ -34,7 +34,7 @@ std::string ReadId(const YamlNode& map, std::string_view kind, std::string_view 
   if (!inserted) {
     ctx.Error("schema.duplicate",
               std::string(kind) + " id '" + *id + "' is used twice (first at " +
-                  FormatPlace(first->second) + ")",
+                  FormatLocation(first->second) + ")",
               node->location);
   }
   return *id;

@@ -200,7 +200,7 @@ void BuildEnums(const YamlNode& section, BuildContext& ctx, EnumTable* table,
     auto [first, inserted] = seen->emplace(name, key.location);
     if (!inserted) {
       ctx.Error("schema.duplicate",
-                "enum '" + name + "' is declared twice (first at " + FormatPlace(first->second) +
+                "enum '" + name + "' is declared twice (first at " + FormatLocation(first->second) +
                     ")",
                 key.location);
       continue;
@@ -229,7 +229,7 @@ void BuildEnums(const YamlNode& section, BuildContext& ctx, EnumTable* table,
       if (!fresh) {
         ctx.Error("schema.duplicate",
                   "word '" + item.value + "' appears twice in " + what + " (first at " +
-                      FormatPlace(w->second) + ")",
+                      FormatLocation(w->second) + ")",
                   item.location);
         continue;
       }
@@ -444,7 +444,7 @@ void BuildFields(const YamlNode& section, const FieldSpec& spec, const EnumTable
     if (!inserted) {
       ctx.Error("schema.duplicate",
                 std::string(spec.kind_word) + " '" + name + "' is declared twice (first at " +
-                    FormatPlace(first->second) + ")",
+                    FormatLocation(first->second) + ")",
                 key.location);
       continue;
     }
@@ -465,7 +465,7 @@ void CheckNamePrefixes(BuildContext& ctx, Schema* schema) {
       if (it != facts.end()) {
         ctx.Error("schema.name",
                   "fact '" + f.name + "' is inside fact '" + it->first + "' (declared at " +
-                      FormatPlace(it->second->location) +
+                      FormatLocation(it->second->location) +
                       "); a name cannot be both a value and a group",
                   f.location);
         break;
@@ -482,7 +482,7 @@ void CheckNamePrefixes(BuildContext& ctx, Schema* schema) {
         ctx.Error("schema.name",
                   "decision field '" + f.name + "' is inside field '" + it->first +
                       "', which is not an object (declared at " +
-                      FormatPlace(it->second->location) + ")",
+                      FormatLocation(it->second->location) + ")",
                   f.location);
         break;
       }

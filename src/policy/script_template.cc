@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "common/format.h"
 #include "policy/build_context.h"
 
 namespace aftersales::internal {
@@ -217,21 +218,17 @@ Value SampleFor(const Type& type, int depth) {
 std::optional<std::string> CheckSpecNumbers(std::string_view spec, bool is_time) {
   if (is_time) return std::nullopt;
   std::uint64_t n = 0;
-  bool in_number = false;
   for (char c : spec) {
     if (c >= '0' && c <= '9') {
       n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
-      in_number = true;
       if (n > kMaxSpecNumber) {
         return "a width or precision above " + std::to_string(kMaxSpecNumber) +
                " in format spec '" + std::string(spec) + "'";
       }
     } else {
       n = 0;
-      in_number = false;
     }
   }
-  (void)in_number;
   return std::nullopt;
 }
 
@@ -251,19 +248,6 @@ std::string_view Trim(std::string_view s) {
 }
 
 }  // namespace
-
-std::string FormatMoney(std::int64_t cents) {
-  // Unsigned magnitude, so that the most negative int64 prints too.
-  std::uint64_t magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents)
-                                      : static_cast<std::uint64_t>(cents);
-  std::string s = cents < 0 ? "-" : "";
-  s += std::to_string(magnitude / 100);
-  s.push_back('.');
-  std::uint64_t frac = magnitude % 100;
-  s.push_back(static_cast<char>('0' + frac / 10));
-  s.push_back(static_cast<char>('0' + frac % 10));
-  return s;
-}
 
 Template CompileTemplate(std::string_view text, const Schema& schema,
                          std::vector<TemplateIssue>* issues) {

@@ -1,6 +1,7 @@
 // ScriptTemplate: the script text of a rule, compiled at load into literal
-// parts and field references, rendered per decision through fmt. The only
-// file that includes fmt. Rendering never parses and never looks names up.
+// parts and field references, rendered per decision through fmt (format
+// specs such as {order.total_paid_cents:>10}). Rendering never parses and
+// never looks names up.
 #ifndef AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
 #define AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
 
@@ -47,9 +48,6 @@ struct RenderedSpan {
 bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
                     std::string_view locale, std::size_t max_length, std::string* out,
                     std::string* error, std::vector<RenderedSpan>* spans = nullptr);
-
-// "299.00", "-0.05": minor units as a decimal amount with two places.
-std::string FormatMoney(std::int64_t cents);
 
 }  // namespace aftersales::internal
 

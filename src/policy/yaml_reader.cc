@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/format.h"
 #include "common/text.h"
 
 namespace aftersales::internal {
@@ -245,10 +246,6 @@ std::string Abbreviate(std::string_view s) {
   std::size_t cut = kMax;
   while (cut > 0 && IsContinuationByte(static_cast<unsigned char>(s[cut]))) --cut;
   return std::string(s.substr(0, cut)) + "...";
-}
-
-std::string FormatLocation(const SourceLocation& loc) {
-  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
 }
 
 // Builds YamlNodes from yaml-cpp's events, enforcing the depth and node

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "aftersales/issue.h"
+#include "aftersales/options.h"
 
 namespace aftersales::internal {
 
@@ -52,9 +53,10 @@ struct YamlNode {
   const YamlNode* Find(std::string_view key) const;
 };
 
+// Defaults: the policy limits (Limits::max_yaml_depth, max_yaml_nodes).
 struct YamlReadOptions {
-  int max_depth = 64;
-  std::size_t max_nodes = 1'000'000;
+  int max_depth = Limits{}.max_yaml_depth;
+  std::size_t max_nodes = Limits{}.max_yaml_nodes;
 };
 
 struct YamlDocument {

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aftersales/policy_tests.h"
+#include "common/format.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
 #include "policy/yaml_reader.h"
@@ -283,7 +284,7 @@ class Runner {
     }
     YamlNode merged = case_node ? Merge(base, *case_node) : base;
     std::string json = ToJson(merged).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::string where = test.location.file + ":" + std::to_string(test.location.line);
+    std::string where = internal::FormatLocation({test.location.file, test.location.line, 0});
     Result<Facts> facts = policy_.ReadFactsJson(json, where);
     int failures_before = static_cast<int>(report_->failures.size());
     if (!facts.ok()) {

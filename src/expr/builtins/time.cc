@@ -13,23 +13,15 @@ namespace {
 
 enum class Part { kFullYear, kMonth, kDate, kDayOfMonth, kDayOfWeek, kDayOfYear, kHours, kMinutes, kSeconds, kMillis };
 
-// Without a zone argument: UTC, looked up once. Thread-local memo so a zone
-// named by a fact is not looked up per call.
+// Without a zone argument: UTC, looked up once. A zone
+// named by a fact is remembered (FindTimeZoneRemembered), not looked up per call.
 const TimeZone* ZoneFor(const Value* a, std::size_t n, const BuiltinData& data, std::string* error) {
   static const TimeZone* const utc = FindTimeZone("UTC");
   if (n < 2) return data.zone ? data.zone : utc;
   if (data.zone) return data.zone;
-  thread_local std::string last_name;
-  thread_local const TimeZone* last_zone = nullptr;
   const std::string& name = a[1].string_value();
-  if (last_zone && name == last_name) return last_zone;
-  const TimeZone* z = FindTimeZone(name);
-  if (!z) {
-    *error = "unknown time zone '" + name + "'";
-    return nullptr;
-  }
-  last_name = name;
-  last_zone = z;
+  const TimeZone* z = FindTimeZoneRemembered(name);
+  if (!z) *error = "unknown time zone '" + name + "'";
   return z;
 }
 
@@ -79,17 +71,9 @@ Value CalendarDays(const Value* a, std::size_t n, const BuiltinData& data, Frame
   }
   const TimeZone* zone = data.zone;
   if (!zone) {
-    thread_local std::string last_name;
-    thread_local const TimeZone* last_zone = nullptr;
     const std::string& name = a[2].string_value();
-    if (last_zone && name == last_name) {
-      zone = last_zone;
-    } else {
-      zone = FindTimeZone(name);
-      if (!zone) return Err("unknown time zone '" + name + "'");
-      last_name = name;
-      last_zone = zone;
-    }
+    zone = FindTimeZoneRemembered(name);
+    if (!zone) return Err("unknown time zone '" + name + "'");
   }
   return Value::Int(CalendarDaysBetween(a[0].timestamp_value(), a[1].timestamp_value(), zone));
 }

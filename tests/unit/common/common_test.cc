@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "common/format.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "common/value.h"
@@ -12,6 +13,23 @@
 namespace aftersales::internal {
 
 BOOST_AUTO_TEST_SUITE(common)
+
+BOOST_AUTO_TEST_CASE(money_shows_two_places) {
+  BOOST_CHECK_EQUAL(FormatMoney(29900), "299.00");
+  BOOST_CHECK_EQUAL(FormatMoney(5), "0.05");
+  BOOST_CHECK_EQUAL(FormatMoney(-5), "-0.05");
+  BOOST_CHECK_EQUAL(FormatMoney(-12345), "-123.45");
+  BOOST_CHECK_EQUAL(FormatMoney(0), "0.00");
+  BOOST_CHECK_EQUAL(FormatMoney(INT64_MIN), "-92233720368547758.08");
+  BOOST_CHECK_EQUAL(FormatMoney(INT64_MAX), "92233720368547758.07");
+}
+
+BOOST_AUTO_TEST_CASE(locations_read_file_line_column) {
+  BOOST_CHECK_EQUAL(FormatLocation({"rules/policy.yaml", 12, 5}), "rules/policy.yaml:12:5");
+  BOOST_CHECK_EQUAL(FormatLocation({"", 2, 3}), ":2:3");  // a case file has no name
+  BOOST_CHECK_EQUAL(FormatLocation({"t.yaml", 7, 0}), "t.yaml:7");
+  BOOST_CHECK_EQUAL(FormatLocation({"t.yaml", 0, 0}), "t.yaml");
+}
 
 BOOST_AUTO_TEST_CASE(timestamps_parse_and_print) {
   struct Row {
@@ -73,6 +91,11 @@ BOOST_AUTO_TEST_CASE(time_zones_and_civil_time) {
   BOOST_TEST(FindTimeZone("Mars/Olympus") == nullptr);
   BOOST_TEST(FindTimeZone("../../etc/passwd") == nullptr);
   BOOST_TEST(FindTimeZone("Asia/Shanghai") == FindTimeZone("Asia/Shanghai"));  // cached
+  // The remembered lookup finds what FindTimeZone finds, whatever came before.
+  for (const char* name : {"Asia/Shanghai", "Asia/Shanghai", "Mars/Olympus", "Asia/Shanghai", "Europe/Paris", "+08:00",
+                           "../../etc/passwd", "Europe/Paris"}) {
+    BOOST_TEST_CONTEXT(name) { BOOST_TEST(FindTimeZoneRemembered(name) == FindTimeZone(name)); }
+  }
 
   const TimeZone* ny = FindTimeZone("America/New_York");
   BOOST_TEST_REQUIRE(ny != nullptr);

@@ -145,6 +145,11 @@ BOOST_AUTO_TEST_CASE(broken_json_anywhere_is_rejected_with_its_place) {
        "not valid JSON (line 1, column 21): The JSON document has an improper structure: missing or superfluous "
        "commas, braces, missing keys, etc."},
       {R"({"case": {"id": "a"}} x)", "not valid JSON: JSON document ended early in the middle of an object or array."},
+      // Broken in a declared field too: the same place and words as anywhere.
+      {R"({"order": {"count": 01}})", "not valid JSON (line 1, column 21): Problem while parsing a number"},
+      {R"({"case": {"id": 1.}})", "not valid JSON (line 1, column 17): Problem while parsing a number"},
+      {R"({"item": {"opened": "bad \q"}})", "not valid JSON (line 1, column 29): Problem while parsing a string"},
+      {R"({"issue": {"evidence": ["photo", 01]}})", "not valid JSON (line 1, column 34): Problem while parsing a number"},
       {"[1, 2]", "a case must be a JSON object"},
       {"\"text\"", "a case must be a JSON object"},
   };
@@ -252,6 +257,10 @@ BOOST_AUTO_TEST_CASE(yaml_values_that_do_not_fit_name_the_field) {
        "order.delivered_at (line 1, column 23): \"2026-11-17\": not an RFC 3339 timestamp (expected e.g. "
        "2026-11-20T14:03:00+08:00)"},
       {"case: {id: [a]}\n", "case.id (line 1, column 12): expected string, got a list"},
+      // A list's items are named by their own type.
+      {"issue: {evidence: [photo, ~]}\n", "issue.evidence (line 1, column 19): expected evidence, got null"},
+      {"issue: {evidence: [[photo]]}\n", "issue.evidence (line 1, column 19): expected evidence, got a list"},
+      {"issue: {evidence: [photo, {a: b}]}\n", "issue.evidence (line 1, column 19): expected evidence, got a map"},
   };
   for (const Row& r : rows) {
     BOOST_TEST_CONTEXT(r.yaml) { BOOST_TEST(YamlError(*p, r.yaml) == r.message); }
@@ -260,6 +269,51 @@ BOOST_AUTO_TEST_CASE(yaml_values_that_do_not_fit_name_the_field) {
              "case.vip (line 1, column 13): expected bool, got 'yes'; order.count (line 3, column 10): expected int, got 'x'");
   BOOST_TEST(YamlError(*p, "- a\n- b\n") == "a case must be a YAML map");
   BOOST_TEST(YamlError(*p, "case: {id: [}\n").rfind("not valid YAML: line 1:", 0) == 0u);
+}
+
+// One converter behind every reader and the builder: a problem that does
+// not depend on how the value is written is told in the same words.
+BOOST_AUTO_TEST_CASE(one_problem_one_message_from_every_source) {
+  aftersales::LoadOptions options;
+  options.limits.max_string_length = 16;
+  options.limits.max_collection_size = 2;
+  auto p = Load(options);
+  const std::string long_text(17, 'x');
+  struct Row {
+    const char* fact;
+    const char* json;  // the value as JSON, in YAML flow style too
+    std::vector<std::string> list;  // for the builder: the list, else the one text
+    const char* message;
+  } rows[] = {
+      {"order.paid_cents", "-1", {}, "money below zero (-1); money facts are never negative unless the policy "
+                                     "declares them `signed: true`"},
+      {"issue.kind", R"("defekt")", {"defekt"}, "'defekt' is not a value of kind (expected one of: defect, no_reason, delay)"},
+      {"issue.evidence", R"(["photo", "selfie"])", {"photo", "selfie"},
+       "'selfie' is not a value of evidence (expected one of: photo, video, receipt)"},
+      {"issue.evidence", R"(["photo", "video", "receipt"])", {"photo", "video", "receipt"},
+       "more than 2 items (limit max_collection_size)"},
+      {"order.delivered_at", "\"2026-11-17\"", {"2026-11-17"},
+       "\"2026-11-17\": not an RFC 3339 timestamp (expected e.g. 2026-11-20T14:03:00+08:00)"},
+      {"case.id", "\"a\\u0000b\"", {std::string("a\0b", 3)}, "contains a NUL character (U+0000), which case text may not hold"},
+      {"case.id", nullptr, {long_text}, "text longer than 16 bytes (limit max_string_length)"},
+  };
+  for (const Row& r : rows) {
+    const std::string json = r.json ? r.json : "\"" + long_text + "\"";
+    BOOST_TEST_CONTEXT(r.fact << " = " << json) {
+      const std::string name = r.fact;
+      const std::string dot = name.substr(0, name.find('.')), leaf = name.substr(name.find('.') + 1);
+      BOOST_TEST(JsonError(*p, "{\"" + dot + "\": {\"" + leaf + "\": " + json + "}}") == name + ": " + r.message);
+      const std::string yaml = YamlError(*p, dot + ":\n  " + leaf + ": " + json + "\n");
+      const std::string place = " (line 2, column " + std::to_string(leaf.size() + 5) + "): ";
+      BOOST_TEST(yaml == name + place + r.message);
+      aftersales::FactsBuilder b = p->NewFacts();
+      aftersales::Status st = name == "order.paid_cents" ? b.SetInt(name, -1)
+                              : name == "issue.evidence" ? b.SetStringList(name, r.list)
+                              : name == "order.delivered_at" ? b.SetTimestamp(name, r.list[0])
+                                                              : b.SetString(name, r.list[0]);
+      BOOST_TEST(st.message() == name + ": " + r.message);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(the_builder_checks_names_and_types) {
@@ -273,9 +327,11 @@ BOOST_AUTO_TEST_CASE(the_builder_checks_names_and_types) {
   BOOST_TEST(b.SetTimestamp("order.delivered_at", "2026-11-17T10:00:00+08:00").ok());
 
   auto bad = [](const aftersales::Status& s) { return (s.code() == StatusCode::kInvalidArgument) ? s.message() : "<" + s.message() + ">"; };
-  BOOST_TEST(bad(b.SetString("issue.kind", "defekt")) == "issue.kind: 'defekt' is not a value of kind");
+  BOOST_TEST(bad(b.SetString("issue.kind", "defekt")) ==
+             "issue.kind: 'defekt' is not a value of kind (expected one of: defect, no_reason, delay)");
   BOOST_TEST(bad(b.SetInt("case.vip", 1)) == "case.vip: expected bool, got an int");
-  BOOST_TEST(bad(b.SetString("order.paid_cents", "100")) == "order.paid_cents: expected money, got a string");
+  BOOST_TEST(bad(b.SetString("order.paid_cents", "100")) ==
+             "order.paid_cents: expected money (integer minor units), got a string");
   BOOST_TEST(bad(b.SetTimestamp("order.delivered_at", "yesterday")) ==
              "order.delivered_at: \"yesterday\": not an RFC 3339 timestamp (expected e.g. 2026-11-20T14:03:00+08:00)");
   BOOST_TEST(bad(b.SetTimestamp("case.id", "2026-11-17T10:00:00Z")) == "case.id: expected string, got a timestamp");

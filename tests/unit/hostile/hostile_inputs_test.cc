@@ -242,9 +242,9 @@ BOOST_AUTO_TEST_CASE(yaml_cases) {
 BOOST_AUTO_TEST_CASE(builder_and_expressions) {
   auto b = Shipped().NewFacts();
   BOOST_TEST(b.SetUint("order.total_paid_cents", std::numeric_limits<std::uint64_t>::max()).message() ==
-             "order.total_paid_cents: expected money, got a uint");
+             "order.total_paid_cents: expected money (integer minor units), got a uint");
   BOOST_TEST(b.SetDouble("order.total_paid_cents", 1.5).message() ==
-             "order.total_paid_cents: expected money, got a double");
+             "order.total_paid_cents: expected money (integer minor units), got a double");
   BOOST_TEST(b.SetInt("order.total_paid_cents", std::numeric_limits<std::int64_t>::min()).message() ==
              "order.total_paid_cents: money below zero (-9223372036854775808); money facts are never negative unless the policy declares them `signed: true`");
   BOOST_TEST(b.SetInt("order.total_paid_cents", std::numeric_limits<std::int64_t>::max()).ok());

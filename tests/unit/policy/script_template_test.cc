@@ -78,15 +78,6 @@ struct Fixture {
 
 BOOST_AUTO_TEST_SUITE(ScriptTemplateTest)
 
-BOOST_AUTO_TEST_CASE(FormatMoneyShowsTwoPlaces) {
-  BOOST_CHECK_EQUAL(FormatMoney(29900), "299.00");
-  BOOST_CHECK_EQUAL(FormatMoney(5), "0.05");
-  BOOST_CHECK_EQUAL(FormatMoney(-5), "-0.05");
-  BOOST_CHECK_EQUAL(FormatMoney(-12345), "-123.45");
-  BOOST_CHECK_EQUAL(FormatMoney(0), "0.00");
-  BOOST_CHECK_EQUAL(FormatMoney(INT64_MIN), "-92233720368547758.08");
-}
-
 BOOST_FIXTURE_TEST_CASE(RendersFactsAndDecisions, Fixture) {
   Set("order.id", Value::String("A-1"));
   Set("order.paid_cents", Value::Int(29900));
