@@ -13,6 +13,7 @@
 #include "aftersales/loader.h"
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "policy/digest.h"
 #include "policy/git_source.h"
 #include "policy/loader.h"
@@ -32,8 +33,7 @@ LoadResult ToPolicy(internal::PolicyTree tree, const std::string& path) {
   if (!tree.model) return result;
   std::vector<std::shared_ptr<const Policy>> built;
   for (internal::PolicyModel& model : tree.overlay_models) {
-    built.push_back(
-        std::make_shared<const Policy>(std::make_unique<internal::PolicyImpl>(std::move(model))));
+    built.push_back(internal::PolicyInternal::Wrap(std::make_shared<internal::PolicyImpl>(std::move(model))));
   }
   std::vector<PlatformOverlay> overlays;
   for (const internal::OverlayRef& ref : tree.overlays) {
@@ -50,12 +50,12 @@ LoadResult ToPolicy(internal::PolicyTree tree, const std::string& path) {
       return result;
     }
   }
-  auto impl = std::make_unique<internal::PolicyImpl>(std::move(model));
+  auto impl = std::make_shared<internal::PolicyImpl>(std::move(model));
   if (tree.platforms) {
     impl->SetPlatformOverlays(tree.platforms->fact_slot, tree.platforms->platforms,
                               std::move(overlays));
   }
-  result.policy = std::make_shared<const Policy>(std::move(impl));
+  result.policy = internal::PolicyInternal::Wrap(std::move(impl));
   return result;
 }
 

@@ -22,6 +22,7 @@
 #include "aftersales/loader.h"
 #include "aftersales/policy.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "policy/yaml_reader.h"
 
 namespace aftersales {
@@ -55,7 +56,7 @@ const Issue* FindIssue(const std::vector<Issue>& issues, const std::string& code
 
 std::vector<std::string> RuleIds(const Policy& policy, const std::string& stage) {
   std::vector<std::string> ids;
-  for (const auto& s : policy.impl().model().stages) {
+  for (const auto& s : internal::PolicyInternal::Impl(policy).model().stages) {
     if (s.id != stage) continue;
     for (const auto& r : s.rules) ids.push_back(r.id);
   }
