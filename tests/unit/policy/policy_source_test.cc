@@ -160,11 +160,10 @@ BOOST_AUTO_TEST_CASE(a_cycle_in_memory_is_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(memory_folders_list_their_own_policy_files_in_name_order) {
-  internal::MemorySource source({{"b.yaml", "b"},
-                                 {"./a.yml", "a"},
-                                 {"notes.txt", "n"},
-                                 {"sub/c.yaml", "c"},
-                                 {"sub/deeper/d.yaml", "d"}});
+  // The source borrows the texts: they outlive it.
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"b.yaml", "b"}, {"./a.yml", "a"}, {"notes.txt", "n"}, {"sub/c.yaml", "c"}, {"sub/deeper/d.yaml", "d"}};
+  internal::MemorySource source(files);
   BOOST_TEST((source.List(".").files == std::vector<std::string>{"a.yml", "b.yaml"}));
   BOOST_TEST((source.List("sub/").files == std::vector<std::string>{"sub/c.yaml"}));
   BOOST_TEST((source.Stat("sub/deeper").kind == internal::PathInfo::Kind::kFolder));
