@@ -6,21 +6,12 @@ import argparse
 import subprocess
 import sys
 
-failures = []
-passed = 0
+from checks import expect, finish
 
 
 def run(bin_, args, stdin=None):
     p = subprocess.run([bin_] + args, capture_output=True, text=True, input=stdin, timeout=60)
     return p.returncode, p.stdout, p.stderr
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def main():
@@ -65,10 +56,7 @@ def main():
             expect(f"expr {args} stdout empty", out == "", repr(out))
             expect(f"expr {args} says why", err.strip() != "", "empty stderr")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

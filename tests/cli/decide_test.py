@@ -9,8 +9,8 @@ import json
 import subprocess
 import sys
 
-failures = []
-passed = 0
+from checks import expect, finish
+
 
 KEYS = ["case_id", "resolution", "options", "refund_cents", "freight", "evidence_required", "priority",
         "escalation", "deadlines", "script", "matched_rules", "policy"]
@@ -21,14 +21,6 @@ RESOLUTIONS = {"refund_only", "return_refund", "exchange", "repair", "reship", "
 def run(bin_, args, stdin=None):
     p = subprocess.run([bin_] + args, capture_output=True, text=True, input=stdin, timeout=60)
     return p.returncode, p.stdout, p.stderr
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def check_decision(name, d, case):
@@ -186,10 +178,7 @@ def main():
         expect("jsonl row 4 names field", rows[3].get("line") == 4 and "issue.type" in rows[3].get("error", ""),
                rows[3])
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

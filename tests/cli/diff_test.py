@@ -14,16 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-passed = 0
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
+from checks import expect, finish
 
 
 def run(args, cwd=None):
@@ -115,10 +106,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-passed = 0
+from checks import expect, finish
+
 
 GOOD = {"case": {"id": "C-1", "locale": "en", "opened_at": "2026-11-20T14:03:00+08:00"},
         "order": {"id": "O-1", "delivered_at": "2026-11-17T10:25:00+08:00", "total_paid_cents": 29900},
@@ -24,14 +24,6 @@ GOOD = {"case": {"id": "C-1", "locale": "en", "opened_at": "2026-11-20T14:03:00+
 def run(bin_, args, stdin=None):
     p = subprocess.run([bin_] + args, capture_output=True, input=stdin, timeout=120)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def write(directory, name, data):
@@ -192,10 +184,7 @@ stages:
         expect("explain exit", code == 0, f"{code} {err[:300]!r}")
         expect("explain budget", "not explained: explaining this decision took its budget" in out, out[-300:])
 
-    print(f"{passed} passed, {len(failures)} failed")
-    for f in failures:
-        print("FAIL " + f)
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -24,22 +24,14 @@ import sys
 import tempfile
 import threading
 
-failures = []
-passed = 0
+from checks import expect, finish
+
 
 GOOD = {"case": {"id": "C-1", "locale": "en", "opened_at": "2026-11-20T14:03:00+08:00"},
         "order": {"id": "O-1", "delivered_at": "2026-11-17T10:25:00+08:00", "total_paid_cents": 29900},
         "item": {"name": "kettle", "paid_cents": 29900}, "issue": {"type": "quality_defect"},
         "request": {"type": "return_refund", "return_shipping_cents": 1200}}
 MB = 1 << 20
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def run(bin_, args, stdin=None, stdout=subprocess.PIPE):
@@ -220,10 +212,7 @@ def main():
         code, out, err = run(b, ["lock", "--policy", policy])
         expect("no lock for a broken policy", code == 2 and err, f"{code} {err}")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

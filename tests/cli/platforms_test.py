@@ -12,21 +12,12 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-passed = 0
+from checks import expect, finish
 
 
 def run(bin_, args, stdin=None):
     p = subprocess.run([bin_] + args, capture_output=True, text=True, input=stdin, timeout=120)
     return p.returncode, p.stdout, p.stderr
-
-
-def expect(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def case(platform, locale="zh-CN"):
@@ -112,10 +103,7 @@ def main():
     expect("test of an overlay alone", code == 1 and out.endswith("1 passed, 0 failed\n") and
            "UNREACHED" in out and "jd:" not in out, f"{code} {out!r}")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
