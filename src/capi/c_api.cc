@@ -99,9 +99,10 @@ aftersales_status aftersales_decide_json(const aftersales_policy_t* policy, cons
                                                : aftersales::DecideTextOptions::Output::kJsonLine;
     aftersales::CaseText run = aftersales::DecideText(*policy->policy, std::string_view(case_json, length), options);
     if (run.outcome != aftersales::CaseText::Outcome::kDecided) {
+      // A case not read: its one error. Not decided: one error per line.
       std::string msg;
-      for (const std::string& e : run.errors) msg += e + "\n";
-      if (run.outcome == aftersales::CaseText::Outcome::kNotRead) msg.pop_back();  // one line, as before
+      for (const std::string& e : run.errors) msg += (msg.empty() ? "" : "\n") + e;
+      if (run.outcome != aftersales::CaseText::Outcome::kNotRead) msg += "\n";
       Set(error, msg);
       return run.outcome == aftersales::CaseText::Outcome::kNotRead ? AFTERSALES_BAD_INPUT : AFTERSALES_EVAL_FAILED;
     }

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aftersales/decide_text.h"
+#include "decision/case_runner.h"
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -51,8 +52,9 @@ std::string ErrorObject(std::int64_t line, const std::string& case_id, const std
 }
 
 void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
-  DecideOptions d_options;
-  d_options.explain = options.explain;
+  DecideTextOptions run_options;
+  run_options.explain = options.explain;
+  run_options.output = options.text ? DecideTextOptions::Output::kText : DecideTextOptions::Output::kJsonLine;
   const std::string prefix = options.source_name.empty() ? "line " : options.source_name + ":";
   const Limits& limits = internal::PolicyInternal::Impl(policy).model().limits;
   c->out.reserve(c->numbers.size() * 1536);
@@ -72,36 +74,33 @@ void DecideChunk(const Policy& policy, const BatchOptions& options, Chunk* c) {
       ++c->failed;
       continue;
     }
-    Result<Facts> facts = policy.ReadFactsJson(line);
-    if (!facts.ok()) {
-      // The source name goes on here, not on every line read.
-      c->out += ErrorObject(n, internal::PolicyInternal::Impl(policy).CaseIdOfJson(line), prefix + std::to_string(n) + ": " + facts.status().message());
-      ++c->failed;
-      continue;
+    const std::size_t at = c->out.size();
+    const CaseText run = internal::RunCase(policy, line, run_options, &c->out);
+    switch (run.outcome) {
+      case CaseText::Outcome::kDecided:
+        c->out += options.text ? "\n\n" : "\n";
+        ++c->decided;
+        continue;
+      case CaseText::Outcome::kNotDecided:
+        ++c->failed;
+        if (!options.text && at < c->out.size()) {
+          // The decision's JSON with its errors: the line number goes in front.
+          c->out.insert(at + 1, "\"line\":" + std::to_string(n) + ",");
+          c->out += '\n';
+        } else {
+          // Each error as every tool prints it, with its place in the policy.
+          std::string msg;
+          for (const std::string& e : run.errors) msg += (msg.empty() ? "" : "; ") + e;
+          c->out += ErrorObject(n, run.case_id, prefix + std::to_string(n) + ": " + msg);
+        }
+        continue;
+      case CaseText::Outcome::kNotRead:
+        // The source name goes on here, not on every line read.
+        ++c->failed;
+        c->out += ErrorObject(n, internal::PolicyInternal::Impl(policy).CaseIdOfJson(line),
+                              prefix + std::to_string(n) + ": " + run.errors.front());
+        continue;
     }
-    if (!options.text) {
-      // JSON written straight from the engine: no Decision built. A case
-      // that could not be decided gets its line number in front.
-      // (A failed decision's JSON is an object that begins with its
-      // case_id, or nothing at all when even writing it failed.)
-      const std::size_t at = c->out.size();
-      const bool decided = internal::PolicyInternal::Impl(policy).AppendDecisionJson(*facts, d_options, &c->out);
-      if (!decided && at < c->out.size()) c->out.insert(at + 1, "\"line\":" + std::to_string(n) + ",");
-      c->out += '\n';
-      ++(decided ? c->decided : c->failed);
-      continue;
-    }
-    Decision d = policy.Decide(*facts, d_options);
-    if (!d.ok()) {
-      ++c->failed;
-      // Each error as every tool prints it, with its place in the policy.
-      std::string msg;
-      for (const DecisionError& e : d.errors) msg += (msg.empty() ? "" : "; ") + FormatDecisionError(e);
-      c->out += ErrorObject(n, d.case_id, prefix + std::to_string(n) + ": " + msg);
-      continue;
-    }
-    ++c->decided;
-    c->out += DecisionToText(d, options.explain) + "\n\n";
   }
   c->text.clear();
   c->text.shrink_to_fit();

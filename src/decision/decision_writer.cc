@@ -151,9 +151,9 @@ bool IsOwnKey(std::string_view path) {
 
 // ---- JsonOut --------------------------------------------------------------
 
-void JsonOut::NewLine(std::size_t depth) {
+void JsonOut::NewLine() {
   out_->push_back('\n');
-  out_->append(depth * static_cast<std::size_t>(indent_), ' ');
+  out_->append(depth_ * static_cast<std::size_t>(indent_), ' ');
 }
 
 void JsonOut::BeforeValue() {
@@ -161,17 +161,19 @@ void JsonOut::BeforeValue() {
     after_key_ = false;
     return;
   }
-  if (has_items_.empty()) return;  // the top-level value
-  if (has_items_.back()) out_->push_back(',');
-  has_items_.back() = true;
-  if (indent_ >= 0) NewLine(has_items_.size());
+  if (depth_ == 0) return;  // the top-level value
+  if (has_items_) out_->push_back(',');
+  has_items_ = true;
+  if (indent_ >= 0) NewLine();
 }
 
-void JsonOut::QuotedKey(std::string_view quoted) {
-  if (has_items_.back()) out_->push_back(',');
-  has_items_.back() = true;
-  if (indent_ >= 0) NewLine(has_items_.size());
-  out_->append(quoted);
+void JsonOut::BeforeKey() {
+  if (has_items_) out_->push_back(',');
+  has_items_ = true;
+  if (indent_ >= 0) NewLine();
+}
+
+void JsonOut::AfterKey() {
   if (indent_ >= 0) {
     out_->append(": ");
   } else {
@@ -180,22 +182,30 @@ void JsonOut::QuotedKey(std::string_view quoted) {
   after_key_ = true;
 }
 
+void JsonOut::QuotedKey(std::string_view quoted) {
+  BeforeKey();
+  out_->append(quoted);
+  AfterKey();
+}
+
 void JsonOut::Key(std::string_view key) {
-  std::string quoted;
-  AppendString(&quoted, key);
-  QuotedKey(quoted);
+  BeforeKey();
+  AppendString(out_, key);
+  AfterKey();
 }
 
 void JsonOut::Open(char c) {
   BeforeValue();
   out_->push_back(c);
-  has_items_.push_back(false);
+  ++depth_;
+  has_items_ = false;
 }
 
 void JsonOut::Close(char c) {
-  const bool had = has_items_.back();
-  has_items_.pop_back();
-  if (had && indent_ >= 0) NewLine(has_items_.size());
+  const bool had = has_items_;
+  --depth_;
+  has_items_ = true;  // the container around it has it as an item
+  if (had && indent_ >= 0) NewLine();
   out_->push_back(c);
 }
 
@@ -285,12 +295,12 @@ void WriteMembers(JsonOut* w, const LayoutNode& n, const FieldSource& f) {
 
 }  // namespace
 
-DecisionLayout::DecisionLayout(std::vector<std::string> names, std::vector<std::string> nullable_groups)
-    : names_(std::move(names)), groups_(std::move(nullable_groups)), root_(std::make_unique<Node>()) {
-  for (std::size_t i = 0; i < names_.size(); ++i) {
-    if (!IsOwnKey(names_[i])) PathNode(root_.get(), names_[i])->leaf = static_cast<int>(i);
+DecisionLayout::DecisionLayout(const std::vector<std::string>& names, const std::vector<std::string>& nullable_groups)
+    : root_(std::make_unique<Node>()) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!IsOwnKey(names[i])) PathNode(root_.get(), names[i])->leaf = static_cast<int>(i);
   }
-  for (const std::string& g : groups_) {
+  for (const std::string& g : nullable_groups) {
     if (!IsOwnKey(g)) PathNode(root_.get(), g)->nullable = true;
   }
 }
@@ -314,27 +324,16 @@ const char* OutcomeName(RuleTrace::Outcome o) {
 void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
   JsonOut w(out, indent);
   w.BeginObject();
-  w.Key("case_id");
-  w.String(d.case_id);
+  w.Member("case_id", d.case_id);
   if (d.errors != nullptr && !d.errors->empty()) {
     w.Key("errors");
     w.BeginArray();
     for (const DecisionError& e : *d.errors) {
       w.BeginObject();
-      w.Key("message");
-      w.String(e.message);
-      if (!e.field.empty()) {
-        w.Key("field");
-        w.String(e.field);
-      }
-      if (!e.rule_id.empty()) {
-        w.Key("rule");
-        w.String(e.rule_id);
-      }
-      if (!e.location.file.empty()) {
-        w.Key("at");
-        w.String(FormatPlace(e.location));
-      }
+      w.Member("message", e.message);
+      if (!e.field.empty()) w.Member("field", e.field);
+      if (!e.rule_id.empty()) w.Member("rule", e.rule_id);
+      if (!e.location.file.empty()) w.Member("at", FormatPlace(e.location));
       w.EndObject();
     }
     w.EndArray();
@@ -342,10 +341,8 @@ void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
     if (d.layout != nullptr && d.fields != nullptr) WriteMembers(&w, d.layout->root(), *d.fields);
     w.Key("script");
     w.BeginObject();
-    w.Key("locale");
-    w.String(d.script_locale);
-    w.Key("text");
-    w.String(d.script_text);
+    w.Member("locale", d.script_locale);
+    w.Member("text", d.script_text);
     w.EndObject();
     w.Key("matched_rules");
     w.BeginArray();
@@ -354,38 +351,26 @@ void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
   }
   w.Key("policy");
   w.BeginObject();
-  w.Key("name");
-  w.String(d.policy_name);
-  w.Key("version");
-  w.String(d.policy_version);
-  w.Key("digest");
-  w.String(d.policy_digest);
+  w.Member("name", d.policy_name);
+  w.Member("version", d.policy_version);
+  w.Member("digest", d.policy_digest);
   w.EndObject();
   if (d.trace != nullptr) {
     w.Key("trace");
     w.BeginArray();
     for (const RuleTrace& t : *d.trace) {
       w.BeginObject();
-      w.Key("stage");
-      w.String(t.stage);
-      w.Key("rule");
-      w.String(t.rule_id);
-      w.Key("outcome");
-      w.String(OutcomeName(t.outcome));
-      if (!t.detail.empty()) {
-        w.Key("detail");
-        w.String(t.detail);
-      }
-      w.Key("at");
-      w.String(FormatPlace(t.location));
+      w.Member("stage", t.stage);
+      w.Member("rule", t.rule_id);
+      w.Member("outcome", OutcomeName(t.outcome));
+      if (!t.detail.empty()) w.Member("detail", t.detail);
+      w.Member("at", FormatPlace(t.location));
       w.EndObject();
     }
     w.EndArray();
   }
   w.EndObject();
 }
-
-void AppendJsonString(std::string* out, std::string_view s) { AppendString(out, s); }
 
 void WriteJsonValue(JsonOut* w, const Value& v) {
   switch (v.kind()) {

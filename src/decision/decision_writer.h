@@ -33,6 +33,12 @@ class JsonOut {
   void Key(std::string_view key);
   // A key already escaped and quoted ("\"key\"").
   void QuotedKey(std::string_view quoted);
+  // A member whose value is a string.
+  void Member(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  // Escaped; a byte sequence that is not UTF-8 becomes U+FFFD.
   void String(std::string_view s);
   void Int(std::int64_t v);
   void Uint(std::uint64_t v);
@@ -40,20 +46,23 @@ class JsonOut {
   void Bool(bool v) { Scalar(v ? "true" : "false"); }
   void Null() { Scalar("null"); }
 
-  bool one_line() const { return indent_ < 0; }
-
  private:
   void Open(char c);
   void Close(char c);
   void Scalar(std::string_view text);
   // Before a value: the separator from the previous item of an array.
   void BeforeValue();
-  void NewLine(std::size_t depth);
+  // Before a key: the separator from the previous member.
+  void BeforeKey();
+  void AfterKey();
+  void NewLine();
 
   std::string* out_;
   int indent_;
-  // One entry per open container: whether it has had a member or item.
-  std::vector<bool> has_items_;
+  // How many containers are open, and whether the innermost one has had a
+  // member or item yet. (The ones around it have: it is one of theirs.)
+  std::size_t depth_ = 0;
+  bool has_items_ = false;
   bool after_key_ = false;
 };
 
@@ -62,16 +71,13 @@ class JsonOut {
 // none of their fields is set. Immutable.
 class DecisionLayout {
  public:
-  DecisionLayout(std::vector<std::string> names, std::vector<std::string> nullable_groups);
+  DecisionLayout(const std::vector<std::string>& names, const std::vector<std::string>& nullable_groups);
   ~DecisionLayout();
-  const std::vector<std::string>& names() const { return names_; }
 
   struct Node;
   const Node& root() const { return *root_; }
 
  private:
-  std::vector<std::string> names_;
-  std::vector<std::string> groups_;
   std::unique_ptr<Node> root_;
 };
 
@@ -102,8 +108,6 @@ struct DecisionParts {
 // script, matched_rules, policy, and the trace when given.
 void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out);
 
-// A JSON string: escaped, and valid UTF-8 (a broken sequence becomes U+FFFD).
-void AppendJsonString(std::string* out, std::string_view s);
 // A value as a decision's JSON prints it: timestamps and durations as their
 // text, maps and errors as CEL literals; absent list items as null.
 void WriteJsonValue(JsonOut* out, const Value& v);
