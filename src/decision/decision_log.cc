@@ -214,7 +214,8 @@ Value FromField(const FieldValue& f, const internal::Type& type) {
 // the decision's text (the caller then masks the whole text).
 std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, const internal::FactsData& data,
                                         const Decision& d, const Masker& masker) {
-  const internal::PolicyModel& m = policy.Route(data).model();
+  const internal::PolicyImpl& route = policy.Route(data);
+  const internal::PolicyModel& m = route.model();
   if (d.script_text.empty()) return std::string();
   std::size_t locale = m.locales.size();
   for (std::size_t i = 0; i < m.locales.size(); ++i) {
@@ -227,9 +228,9 @@ std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, cons
   }
   const internal::TimeZone* zone = nullptr;
   if (m.timezone_fact && data.slots[*m.timezone_fact].kind() == Value::Kind::kString) {
-    zone = internal::FindTimeZone(data.slots[*m.timezone_fact].string_value());
+    zone = internal::FindTimeZoneRemembered(data.slots[*m.timezone_fact].string_value());
   }
-  if (zone == nullptr) zone = internal::FindTimeZone(m.default_timezone);
+  if (zone == nullptr) zone = route.default_zone();
   const Value* spaces[2] = {data.slots.data(), decided.data()};
   std::string text;
   std::vector<internal::RenderedSpan> spans;

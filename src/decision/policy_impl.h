@@ -63,6 +63,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   const PolicyModel& model() const { return model_; }
   // Unique in the process: no two policies loaded by it share one.
   std::uint64_t id() const { return id_; }
+  // The zone of a case that names none (default_timezone), found at load.
+  const TimeZone* default_zone() const { return default_zone_; }
 
   Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name) const;
   Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
