@@ -180,11 +180,17 @@ Status FactsBuilder::SetStringList(std::string_view name, const std::vector<std:
   if (!converter.BeginList(*d, *d->type, Given(CaseValue::Kind::kList), values.size(), 0, &why)) {
     return Refused(name, std::move(why));
   }
+  // Each item is given as its element type's setter would give it: the
+  // text of a timestamp or a duration for list<timestamp>, list<duration>.
+  const internal::Type& elem = *d->type->elem();
+  const CaseValue::Kind kind = elem.kind() == internal::Type::Kind::kTimestamp  ? CaseValue::Kind::kTimestamp
+                               : elem.kind() == internal::Type::Kind::kDuration ? CaseValue::Kind::kDuration
+                                                                                : CaseValue::Kind::kText;
   Value::List items;
   items.reserve(values.size());
   for (const std::string& s : values) {
     Value item;
-    if (!converter.Scalar(*d, *d->type->elem(), GivenText(CaseValue::Kind::kText, s), 1, &item, &why)) {
+    if (!converter.Scalar(*d, elem, GivenText(kind, s), 1, &item, &why)) {
       return Refused(name, std::move(why));
     }
     items.push_back(std::move(item));

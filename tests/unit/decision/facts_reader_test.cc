@@ -349,6 +349,48 @@ BOOST_AUTO_TEST_CASE(the_builder_checks_names_and_types) {
   BOOST_TEST(Note(*p, first) == "zone=UTC vip=true paid=100 kind=delay evidence=1");
 }
 
+// SetStringList gives each item as its element type's setter would: the
+// text of a timestamp or a duration for list<timestamp> and list<duration>.
+BOOST_AUTO_TEST_CASE(the_builder_sets_lists_of_timestamps_and_durations) {
+  const char* const schema = R"(
+facts:
+  order.scans: list<timestamp>
+  order.waits: list<duration>
+  order.tags: list<string>
+decisions:
+  note: {type: string, required: true}
+)";
+  const char* const policy = R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: r
+        then:
+          note: >-
+            string(size(order.scans)) + " " + string(order.scans[1]) + " " +
+            string(order.waits[0] + order.waits[1]) + " " + string(order.scans[1] - order.scans[0])
+)";
+  auto r = LoadPolicyFromStrings({{"schema.yaml", schema}, {"policy.yaml", policy}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  aftersales::FactsBuilder b = r.policy->NewFacts();
+  BOOST_TEST(b.SetStringList("order.scans", {"2026-11-17T10:00:00+08:00", "2026-11-17T03:30:00.25Z"}).message() == "");
+  BOOST_TEST(b.SetStringList("order.waits", {"1h30m", "-90s"}).message() == "");
+  BOOST_TEST(b.SetStringList("order.tags", {"2026-11-17T10:00:00+08:00"}).message() == "");  // text stays text
+  Decision d = r.policy->Decide(b.Build());
+  BOOST_TEST_REQUIRE(d.ok(), (d.ok() ? "" : d.errors[0].message));
+  BOOST_TEST(d.Find("note")->string_value == "2 2026-11-17T03:30:00.25Z 5310s 5400.25s");
+
+  // A bad item is named, and the fact keeps its value.
+  BOOST_TEST(b.SetStringList("order.scans", {"2026-11-17T10:00:00Z", "yesterday"}).message() ==
+             "order.scans: \"yesterday\": not an RFC 3339 timestamp (expected e.g. 2026-11-20T14:03:00+08:00)");
+  BOOST_TEST(b.SetStringList("order.waits", {"1h", "soon"}).message().rfind("order.waits: \"soon\": ", 0) == 0u);
+  Decision again = r.policy->Decide(b.Build());
+  BOOST_TEST_REQUIRE(again.ok(), (again.ok() ? "" : again.errors[0].message));
+  BOOST_TEST(again.Find("note")->string_value == "2 2026-11-17T03:30:00.25Z 5310s 5400.25s");
+}
+
 BOOST_AUTO_TEST_CASE(moved_from_builders_and_facts_fail_cleanly) {
   auto p = Load();
   aftersales::FactsBuilder b = p->NewFacts();
