@@ -331,10 +331,17 @@ bool ZoneFileExists(const std::string& name) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Bytes of unknown names the cache remembers (names are at most 64 bytes,
-// so at least a thousand of them); past it, unknown names are looked up
-// again each time, which costs one stat() and no memory.
+// Bytes the cache may spend on unknown names; past it, unknown names are
+// looked up again each time, which costs one stat() and no memory. Each
+// name is charged its bytes and kUnknownZoneEntryBytes more, about what a
+// hash map node, its bucket and a std::string take besides the text, so
+// that the bound is in real bytes however short the names: between 512
+// names (of 64 bytes, the longest) and 1,008 (of one byte).
 constexpr std::size_t kUnknownZoneCacheBytes = 64u << 10;
+constexpr std::size_t kUnknownZoneEntryBytes = 64;
+
+std::mutex zone_cache_mu;
+std::size_t unknown_zone_names = 0;  // remembered, under zone_cache_mu
 
 }  // namespace
 
@@ -346,10 +353,9 @@ bool IsTimeZoneName(std::string_view name) {
 const TimeZone* FindTimeZone(std::string_view name) {
   // Refused before any lookup, and never remembered.
   if (!IsTimeZoneName(name)) return nullptr;
-  static std::mutex mu;
   static auto* cache = new std::unordered_map<std::string, std::unique_ptr<TimeZone>>();
   static std::size_t unknown_bytes = 0;
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<std::mutex> lock(zone_cache_mu);
   std::string key(name);
   auto it = cache->find(key);
   if (it != cache->end()) return it->second.get();
@@ -368,14 +374,21 @@ const TimeZone* FindTimeZone(std::string_view name) {
   if (!ok) {
     // Unknown names are remembered up to a bound in bytes, so hostile cases
     // naming a new one each cannot grow the cache, nor crowd out real zones.
-    if (unknown_bytes + key.size() <= kUnknownZoneCacheBytes) {
-      unknown_bytes += key.size();
+    const std::size_t charge = key.size() + kUnknownZoneEntryBytes;
+    if (unknown_bytes + charge <= kUnknownZoneCacheBytes) {
+      unknown_bytes += charge;
+      ++unknown_zone_names;
       cache->emplace(key, nullptr);
     }
     return nullptr;
   }
   auto [pos, _] = cache->emplace(key, std::make_unique<TimeZone>(tz));
   return pos->second.get();
+}
+
+std::size_t UnknownTimeZoneNamesRemembered() {
+  std::lock_guard<std::mutex> lock(zone_cache_mu);
+  return unknown_zone_names;
 }
 
 const TimeZone* FindTimeZoneRemembered(std::string_view name) {

@@ -71,9 +71,12 @@ bool IsTimeZoneName(std::string_view name);
 // Looks a zone up ("Asia/Shanghai", "UTC", "+08:00", "-05:30"). nullptr when
 // unknown or not shaped like a zone name (IsTimeZoneName). Thread-safe;
 // found zones are cached for good (there are only as many as the tz
-// database has files); unknown names are remembered up to 64 KiB of names,
-// then no more, so hostile names cannot grow the process.
+// database has files); unknown names are remembered up to 64 KiB, each
+// charged its bytes and 64 more for its entry (at most 1,008 names), then
+// no more, so hostile names cannot grow the process.
 const TimeZone* FindTimeZone(std::string_view name);
+// How many unknown names FindTimeZone remembers (for tests of the bound).
+std::size_t UnknownTimeZoneNamesRemembered();
 // FindTimeZone, remembering the last zone found on this thread: most cases
 // name the zone the case before named, and a lookup takes the cache's lock.
 const TimeZone* FindTimeZoneRemembered(std::string_view name);

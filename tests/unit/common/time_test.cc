@@ -271,6 +271,12 @@ BOOST_AUTO_TEST_CASE(find_time_zone) {
   for (int i = 0; i < 10050; ++i) BOOST_TEST_REQUIRE(FindTimeZone("Nowhere/Zone" + std::to_string(i)) == nullptr);
   BOOST_TEST(FindTimeZone("Pacific/Chatham") != nullptr);
   BOOST_TEST(FindTimeZone("+05:45") != nullptr);
+  // The bound is in real bytes: each name is charged for its entry too, so
+  // short names cannot be remembered by the tens of thousands (64 KiB of
+  // one-byte names once meant 65,536 entries, some 5 MB).
+  for (int i = 0; i < 3000; ++i) BOOST_TEST_REQUIRE(FindTimeZone("Q" + std::to_string(i)) == nullptr);
+  BOOST_TEST(UnknownTimeZoneNamesRemembered() > 0u);
+  BOOST_TEST(UnknownTimeZoneNamesRemembered() <= (64u << 10) / (1 + 64));
 
   Timestamp t = Ts("2026-11-20T06:03:00Z");
   BOOST_TEST(ToCivil(t, FindTimeZone("+08:00")).hour == 14);
