@@ -32,8 +32,34 @@ struct GitRun {
   std::string error;      // !ran: why it could not start
 };
 
-// Runs `git ARGS...` (no shell) and collects its standard output, at most
-// `max_out` bytes of it.
+// The variables that tie git to one repository (`git rev-parse
+// --local-env-vars`, which git itself clears before it works in another
+// one). They are set inside git hooks and by wrappers; left in, `git -C
+// FOLDER` would read the repository they name, not FOLDER's.
+constexpr std::string_view kRepositoryVariables[] = {
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR"};
+
+// This process's environment without kRepositoryVariables (the pointers
+// are environ's own).
+std::vector<char*> ChildEnvironment() {
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    const std::string_view name = entry.substr(0, entry.find('='));
+    if (std::find(std::begin(kRepositoryVariables), std::end(kRepositoryVariables), name) ==
+        std::end(kRepositoryVariables)) {
+      env.push_back(*e);
+    }
+  }
+  env.push_back(nullptr);
+  return env;
+}
+
+// Runs `git ARGS...` (no shell, without kRepositoryVariables) and collects
+// its standard output, at most `max_out` bytes of it.
 GitRun RunGit(const std::vector<std::string>& args, std::size_t max_out) {
   GitRun run;
   int fds[2];
@@ -53,8 +79,9 @@ GitRun RunGit(const std::vector<std::string>& args, std::size_t max_out) {
   std::vector<char*> argv;
   for (std::string& a : owned) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<char*> env = ChildEnvironment();
   pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {
@@ -77,9 +104,12 @@ GitRun RunGit(const std::vector<std::string>& args, std::size_t max_out) {
   }
   ::close(fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited = 0;
+  while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
   }
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  // Not reaped (someone else waited for it): its status is unknown, which
+  // is a failure, never a success.
+  run.status = waited == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
 }
 

@@ -48,7 +48,6 @@ def main():
         jd_file = os.path.join(set_dir, "jd", "policy.yaml")
         with open(jd_file, encoding="utf-8") as f:
             jd = f.read()
-        os.makedirs(repo, exist_ok=True)
         run(["git", "init", "-q"])
         # A: the jd overlay is broken (a misspelt fact on line 10).
         with open(jd_file, "w", encoding="utf-8") as f:
@@ -79,6 +78,19 @@ def main():
             expect("cases", s["cases"] == 15, s["cases"])
             expect("only jd changed", s["changed"] == 7, s)
             expect("resolution changed", s["changed_by_field"].get("resolution") == 7, s["changed_by_field"])
+        # Inside a git hook or a wrapper, GIT_DIR and GIT_INDEX_FILE name
+        # another repository: the baseline is still read from the policy's.
+        other = os.path.join(tmp, "other")
+        os.makedirs(other)
+        run(["git", "init", "-q"], cwd=other)
+        hooked = dict(env, GIT_DIR=os.path.join(other, ".git"), GIT_WORK_TREE=other,
+                      GIT_INDEX_FILE=os.path.join(other, ".git", "index"))
+        p = subprocess.run([b, "diff", "--policy", "set", "--baseline", "git:HEAD~1", "--cases", cases,
+                            "--json", summary], capture_output=True, text=True, timeout=300, cwd=repo, env=hooked)
+        expect("GIT_DIR elsewhere: exit", p.returncode == 0, f"{p.returncode} {p.stderr}")
+        if p.returncode == 0:
+            expect("GIT_DIR elsewhere: the policy's repository is read",
+                   json.load(open(summary, encoding="utf-8"))["changed"] == 7)
         # HEAD against itself: nothing changes.
         code, out, err = run([b, "diff", "--policy", "set", "--baseline", "git:HEAD", "--cases", cases,
                               "--json", summary])
