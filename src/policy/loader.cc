@@ -168,7 +168,7 @@ class TreeReader {
   };
 
   std::string Sha256Of(const ParsedFile& file) {
-    Cached& cached = cache_[file.file_name];
+    Cached& cached = cache_[source_.Key(file.file_name)];
     if (cached.sha256.empty()) cached.sha256 = Sha256Hex(file.text);
     return cached.sha256;
   }
@@ -177,7 +177,8 @@ class TreeReader {
   // cannot be read or does not fit.
   std::shared_ptr<const ParsedFile> ReadOne(const std::string& path, std::vector<Issue>* issues) {
     const std::size_t left = options_.limits.max_policy_bytes - total_;
-    auto it = cache_.find(path);
+    const std::string key = source_.Key(path);
+    auto it = cache_.find(key);
     if (it != cache_.end() && it->second.parsed != nullptr) {
       const std::size_t size = it->second.parsed->text.size();
       if (size > left) {
@@ -199,7 +200,7 @@ class TreeReader {
     total_ += read.text.size();
     auto parsed =
         std::make_shared<const ParsedFile>(ParsePolicyFile(path, std::move(read.text), options_));
-    cache_[path].parsed = parsed;
+    cache_[key].parsed = parsed;
     return parsed;
   }
 
@@ -299,7 +300,10 @@ class TreeReader {
   const LoadOptions& options_;
   const bool want_files_;
   std::size_t total_ = 0;                          // bytes counted so far
-  std::unordered_map<std::string, Cached> cache_;  // by path as shown
+  // By the source's Key, so that one file reached by two spellings
+  // (`./set/` for the policy, `..` from its overlay) is parsed once and
+  // its problems are told once, under the first spelling.
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 // ---- The lock (on disk) -----------------------------------------------------

@@ -199,6 +199,12 @@ BOOST_AUTO_TEST_CASE(each_file_is_parsed_once) {
                                                    {kSet + "/taobao/policy.yaml", 1}};
   BOOST_TEST(disk == once_on_disk);
 
+  // Spelt another way (`set/.`), the policy's files are reached again
+  // from its overlays as `set/...`: still the same files, parsed once.
+  std::map<std::string, int> spelt = Parses([] { BOOST_TEST(LoadPolicy(kSet + "/.").ok()); });
+  BOOST_TEST(spelt.size() == 4u);
+  for (const auto& [name, count] : spelt) BOOST_TEST(count == 1, name << " parsed " << count << " times");
+
   std::map<std::string, int> memory =
       Parses([] { BOOST_TEST(LoadPolicyFromStrings(SetInMemory()).ok()); });
   const std::map<std::string, int> once_in_memory = {
