@@ -243,7 +243,14 @@ class TreeReader {
         return false;
       }
       if (listing.files.empty()) {
-        issues->push_back(ReadIssue(path, "the policy folder has no .yaml or .yml files"));
+        if (named_at != nullptr) {  // told where it is named, as a missing one is
+          issues->push_back(Issue{Severity::kError, named_at->code,
+                                  std::string(named_at->what) + " '" + path +
+                                      "' is a folder with no .yaml or .yml files",
+                                  named_at->location});
+        } else {
+          issues->push_back(ReadIssue(path, "the policy folder has no .yaml or .yml files"));
+        }
         return false;
       }
       return ReadFiles(listing.files, out, issues);

@@ -144,6 +144,19 @@ BOOST_AUTO_TEST_CASE(missing_base_is_an_error_at_extends) {
   BOOST_TEST(loaded.issues[0].location.column == 12);
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_base_folder_is_an_error_at_extends) {
+  TempDir dir;
+  dir.Write("empty/notes.txt", "no policy here\n");
+  std::string overlay = dir.Write("o.yaml", "policy:\n  name: o\n  version: \"1\"\n  extends: empty\n");
+  LoadResult loaded = LoadPolicy(overlay);
+  BOOST_REQUIRE(!loaded.ok());
+  BOOST_REQUIRE(loaded.issues.size() == 1u);
+  BOOST_TEST(loaded.issues[0].code == "policy.extends");
+  BOOST_TEST(loaded.issues[0].location.file == overlay);
+  BOOST_TEST(loaded.issues[0].location.line == 4);
+  BOOST_TEST(loaded.issues[0].message.find("no .yaml or .yml files") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(cycles_are_errors) {
   TempDir dir;
   dir.Write("a/policy.yaml", "policy:\n  name: a\n  version: \"1\"\n  extends: ../b\n");
