@@ -380,10 +380,12 @@ BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptio
     }
   }
   // An 'extends' left in the deepest layer was never resolved: the loader
-  // resolves it (src/policy/loader.cc), BuildPolicy alone does not.
+  // resolves it (src/policy/loader.cc), BuildPolicy alone does not. One
+  // that is not a path (a list, nothing) was reported by the loader as such.
   {
     for (const YamlNode* p : deepest_policy) {
-      if (const YamlNode* e = p->IsMap() ? p->Find("extends") : nullptr) {
+      const YamlNode* e = p->IsMap() ? p->Find("extends") : nullptr;
+      if (e != nullptr && e->IsScalar() && !e->value.empty()) {
         ctx.Error("policy.extends",
                   "'extends' names a base policy, which only the loader reads (LoadPolicy, "
                   "LoadPolicyFromStrings)",

@@ -157,6 +157,19 @@ BOOST_AUTO_TEST_CASE(an_empty_base_folder_is_an_error_at_extends) {
   BOOST_TEST(loaded.issues[0].message.find("no .yaml or .yml files") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_extends_that_is_not_a_path_is_told_once) {
+  TempDir dir;
+  for (const char* value : {"[a, b]", "\"\""}) {
+    std::string overlay =
+        dir.Write("o.yaml", std::string("policy:\n  name: o\n  version: \"1\"\n  extends: ") + value + "\n");
+    LoadResult loaded = LoadPolicy(overlay);
+    BOOST_REQUIRE(!loaded.ok());
+    BOOST_TEST(loaded.issues.size() == 1u, value << ": " << FormatIssues(loaded.issues));
+    BOOST_TEST(loaded.issues[0].message.find("'extends'") != std::string::npos);
+    BOOST_TEST(loaded.issues[0].location.line == 4);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(cycles_are_errors) {
   TempDir dir;
   dir.Write("a/policy.yaml", "policy:\n  name: a\n  version: \"1\"\n  extends: ../b\n");
