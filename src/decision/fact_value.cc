@@ -191,7 +191,7 @@ bool FactConverter::Locale(const CaseValue& v, Value* out, std::string* why) con
 
 bool FactConverter::BeginList(const FieldDecl& decl, const Type& t, const CaseValue& v, std::size_t items,
                               int depth, std::string* why) const {
-  if (IsLocale(decl, depth)) return Locale(v, nullptr, why);
+  if (IsLocale(decl, depth)) return Refuse("expected a locale (text), got " + GotKind(v), why);  // a list is no locale
   if (t.kind() != TK::kList) return fact_value_detail::Mismatch(decl, t, v, why);
   // List types nest a few levels at most and a case no deeper than
   // max_case_depth, which the readers check first: a backstop.
