@@ -11,6 +11,7 @@
 #include "common/format.h"
 #include "common/int128.h"
 #include "common/time.h"
+#include "expr/builtins.h"
 #include "expr/regex_pool.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -490,23 +491,21 @@ class Decider {
     }
     Value::List merged;
     if (into->kind() == Value::Kind::kList) merged = into->list_value();
-    const std::int64_t left = ctx_.steps_left < 0 ? 0 : ctx_.steps_left;
-    const std::uint64_t limit = (static_cast<std::uint64_t>(left) + 1) * 8;
-    std::uint64_t work = 0;
+    ChargedEquality equality(ctx_.steps_left);
     for (const Value& e : add.list_value()) {
       bool seen = false;
       for (const Value& m : merged) {
-        if (ValuesEqualCounted(m, e, limit, &work)) {
+        if (equality.Equal(m, e)) {
           seen = true;
           break;
         }
-        if (work >= limit) break;
+        if (equality.spent()) break;
       }
-      if (work >= limit) break;
+      if (equality.spent()) break;
       if (!seen) merged.push_back(e);
     }
-    ctx_.steps_left -= static_cast<std::int64_t>(work / 8);
-    if (work >= limit) return false;
+    ctx_.steps_left -= equality.steps();
+    if (equality.spent()) return false;
     *into = Value::ListOf(std::move(merged));
     return true;
   }

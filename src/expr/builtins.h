@@ -95,6 +95,25 @@ struct Cost {
 constexpr std::uint32_t kBytesPerStep = 64;
 constexpr std::uint32_t kItemsPerStep = 8;
 
+// Equality within what is left of a step budget: each comparison made
+// through it adds the work it did (ValuesEqualCounted), and it stops just
+// past what the budget allows, so no comparison of huge nested lists runs
+// past it. The caller charges steps() and, when spent(), fails the budget.
+class ChargedEquality {
+ public:
+  explicit ChargedEquality(std::int64_t steps_left)
+      : limit_((static_cast<std::uint64_t>(steps_left < 0 ? 0 : steps_left) + 1) * kItemsPerStep) {}
+  // a == b; false too once the budget is spent (then spent() says so).
+  bool Equal(const Value& a, const Value& b) { return ValuesEqualCounted(a, b, limit_, &work_); }
+  bool spent() const { return work_ >= limit_; }
+  // The steps the comparisons so far took.
+  std::int64_t steps() const { return static_cast<std::int64_t>(work_ / kItemsPerStep); }
+
+ private:
+  std::uint64_t limit_;
+  std::uint64_t work_ = 0;
+};
+
 // Made at load from a constant string argument, into the call's
 // BuiltinData: false, with the code and message, when the constant
 // is wrong.

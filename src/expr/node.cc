@@ -24,7 +24,7 @@ class BytesMeter {
     } else {
       std::uint64_t visited = 0;
       bytes_ += JsonBytes(item, limit_ >= bytes_ ? limit_ - bytes_ : 0, &visited) + 1;
-      f_.ctx->steps_left -= static_cast<std::int64_t>(visited / 8);
+      f_.ctx->steps_left -= static_cast<std::int64_t>(visited / kItemsPerStep);
     }
     return bytes_ <= limit_;
   }

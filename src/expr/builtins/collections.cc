@@ -39,19 +39,17 @@ Value In(const Value* a, std::size_t n, const BuiltinData&, Frame& f) {
   if (a[1].kind() == K::kList) {
     // Each item compared is charged for what comparing it took (nested
     // lists item by item), and the search stops when the budget is spent.
-    const std::int64_t left = f.ctx->steps_left < 0 ? 0 : f.ctx->steps_left;
-    const std::uint64_t limit = (static_cast<std::uint64_t>(left) + 1) * kItemsPerStep;
-    std::uint64_t work = 0;
+    ChargedEquality equality(f.ctx->steps_left);
     bool found = false;
     for (const Value& e : a[1].list_value()) {
-      if (ValuesEqualCounted(e, a[0], limit, &work)) {
+      if (equality.Equal(e, a[0])) {
         found = true;
         break;
       }
-      if (work >= limit) break;
+      if (equality.spent()) break;
     }
-    Charge(f, static_cast<std::size_t>(work), kItemsPerStep);
-    if (work >= limit) return BudgetError();
+    f.ctx->steps_left -= equality.steps();
+    if (equality.spent()) return BudgetError();
     return Value::Bool(found);
   }
   if (a[1].kind() == K::kMap) {

@@ -83,13 +83,10 @@ Value GreaterEq(const Value* a, std::size_t n, const BuiltinData&, Frame&) {
 // stops when the budget would run out, so one comparison of two huge
 // nested lists cannot run past it. False with *spent set: the budget ran out.
 bool EqualCharged(const Value& a, const Value& b, Frame& f, bool* spent) {
-  const std::int64_t left = f.ctx->steps_left < 0 ? 0 : f.ctx->steps_left;
-  const std::uint64_t limit =
-      (static_cast<std::uint64_t>(left) + 1) * kItemsPerStep;  // just past the budget: spent
-  std::uint64_t work = 0;
-  const bool eq = ValuesEqualCounted(a, b, limit, &work);
-  Charge(f, static_cast<std::size_t>(work), kItemsPerStep);
-  *spent = work >= limit;
+  ChargedEquality equality(f.ctx->steps_left);
+  const bool eq = equality.Equal(a, b);
+  f.ctx->steps_left -= equality.steps();
+  *spent = equality.spent();
   return eq;
 }
 
