@@ -31,10 +31,7 @@ using TK = Type::Kind;
 // not fit a small thread stack.
 constexpr int kMaxCompileDepth = 512;
 
-bool IsDyn(const TypePtr& t) { return !t || t->kind() == TK::kDyn || t->kind() == TK::kError; }
-bool IsStringy(const TypePtr& t) { return t->kind() == TK::kString || t->kind() == TK::kEnum; }
 bool IsOr(const TypePtr& t, TK k) { return IsDyn(t) || t->kind() == k; }
-bool Same(const TypePtr& a, const TypePtr& b) { return a->ToString() == b->ToString(); }
 
 std::string TypeList(const std::vector<TypePtr>& ts) {
   std::string s;

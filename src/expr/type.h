@@ -75,6 +75,17 @@ class Type {
 // (dyn goes both ways; an enum is a string; list/map covariantly).
 bool IsAssignable(const Type& to, const Type& from);
 
+// Known only at run time: no type, dyn, or an error already reported.
+inline bool IsDyn(const TypePtr& t) {
+  return !t || t->kind() == Type::Kind::kDyn || t->kind() == Type::Kind::kError;
+}
+// Text: a string or an enum (whose values are strings).
+inline bool IsStringy(const TypePtr& t) {
+  return t->kind() == Type::Kind::kString || t->kind() == Type::Kind::kEnum;
+}
+// The same type, written the same way (list<int> and list<int>).
+inline bool Same(const TypePtr& a, const TypePtr& b) { return a->ToString() == b->ToString(); }
+
 }  // namespace aftersales::internal
 
 #endif  // AFTERSALES_EXPR_TYPE_H_

@@ -13,12 +13,9 @@ namespace {
 using TK = Type::Kind;
 using SK = TypeSpec::Kind;
 
-bool IsDyn(const TypePtr& t) { return !t || t->kind() == TK::kDyn || t->kind() == TK::kError; }
 bool IsNumeric(const TypePtr& t) {
   return t->kind() == TK::kInt || t->kind() == TK::kUint || t->kind() == TK::kDouble;
 }
-bool IsStringy(const TypePtr& t) { return t->kind() == TK::kString || t->kind() == TK::kEnum; }
-bool Same(const TypePtr& a, const TypePtr& b) { return a->ToString() == b->ToString(); }
 
 // Values of a and b may be compared with == (CEL's checker is stricter; we
 // allow what can be equal at run time).
