@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "decision/case_runner.h"
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -92,19 +93,20 @@ void DecideRange(const Policy& baseline, const Policy& candidate, const std::vec
   for (std::size_t i = from; i < to; ++i) {
     LineResult& r = (*out)[i];
     r.line = numbers[i];
-    try {
-      auto f0 = baseline.ReadFactsJson(lines[i]);
-      auto f1 = candidate.ReadFactsJson(lines[i]);
-      if (!f0.ok() || !f1.ok()) {
-        r.read_error = "line " + std::to_string(r.line) + ": " + (!f0.ok() ? f0.status() : f1.status()).message();
-        continue;
-      }
-      r.before = baseline.Decide(*f0);
-      r.after = candidate.Decide(*f1);
-      r.changed = ChangedFields(r.before, r.after);
-    } catch (const std::exception& e) {
-      r.read_error = "line " + std::to_string(r.line) + ": internal error: " + e.what();
+    // Read by both (each policy reads the case its own way), then compared.
+    internal::DecidedCase before = internal::DecideCase(baseline, lines[i], {});
+    internal::DecidedCase after = before.outcome == CaseText::Outcome::kNotRead
+                                      ? internal::DecidedCase()
+                                      : internal::DecideCase(candidate, lines[i], {});
+    if (!before.facts || !after.facts) {
+      // Not read by one of them, or it failed beyond its decision (no memory).
+      const internal::DecidedCase& failed = !before.facts ? before : after;
+      r.read_error = "line " + std::to_string(r.line) + ": " + (failed.errors.empty() ? "" : failed.errors[0]);
+      continue;
     }
+    r.before = std::move(before.decision);
+    r.after = std::move(after.decision);
+    r.changed = ChangedFields(r.before, r.after);
   }
 }
 

@@ -671,11 +671,15 @@ Status ReadYamlFacts(std::string_view text, const FactsTarget& target, FactsData
     }
     return Status::InvalidArgument("not valid YAML: " + msg);
   }
-  if (!doc.root->IsMap()) return Status::InvalidArgument("a case must be a YAML map");
+  return ReadYamlFacts(*doc.root, target, out);
+}
+
+Status ReadYamlFacts(const YamlNode& root, const FactsTarget& target, FactsData* out) {
+  if (!root.IsMap()) return Status::InvalidArgument("a case must be a YAML map");
   const FactConverter converter(target.limits, target.locale);
   std::vector<FactError> errors;
   std::vector<bool> seen(target.schema.facts.size(), false);
-  WalkYaml(*doc.root, "", target, converter, out, &errors, &seen, 0);
+  WalkYaml(root, "", target, converter, out, &errors, &seen, 0);
   if (!errors.empty()) return FactErrors(errors);
   return Status::Ok();
 }

@@ -53,9 +53,14 @@ struct FactsTarget {
   const LocaleFact* locale;
 };
 
+struct YamlNode;
+
 // REQUIRES: `out` holds the schema's defaults.
 Status ReadJsonFacts(std::string_view json, const FactsTarget& target, FactsData* out);
 Status ReadYamlFacts(std::string_view yaml, const FactsTarget& target, FactsData* out);
+// A case already read as YAML (a policy test's, merged over its file's
+// base case): its errors name the lines of the document it came from.
+Status ReadYamlFacts(const YamlNode& root, const FactsTarget& target, FactsData* out);
 
 // The two JSON readers ReadJsonFacts runs, each on its own (for tests that
 // hold them to each other). The fast one reads the case (kRead), or stops

@@ -317,6 +317,16 @@ Result<Facts> PolicyImpl::ReadFactsJson(std::string_view json, std::string_view 
   }
 }
 
+Result<Facts> PolicyImpl::ReadFactsYaml(const YamlNode& root, std::string_view source_name) const {
+  try {
+    auto data = NewFactsData();
+    Status st = ReadYamlFacts(root, FactsTarget{model_.schema, *keys_, model_.limits, locale_fact()}, data.get());
+    return Finish(st, std::move(data), source_name);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("reading the case failed: ") + e.what());
+  }
+}
+
 std::string PolicyImpl::CaseIdOfJson(std::string_view json) const {
   if (!model_.case_id_fact) return "";
   try {

@@ -37,6 +37,7 @@ struct FactsData {
 
 struct FactKeyTree;
 class DecisionLayout;
+struct YamlNode;
 
 // The vocabulary's fields (docs/vocabulary.md) whose invariants the engine
 // enforces for every policy that declares them, by slot. Found from the
@@ -68,6 +69,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
 
   Result<Facts> ReadFactsJson(std::string_view json, std::string_view source_name) const;
   Result<Facts> ReadFactsYaml(std::string_view yaml, std::string_view source_name) const;
+  // A case already read as YAML (facts_reader.h).
+  Result<Facts> ReadFactsYaml(const YamlNode& root, std::string_view source_name) const;
   FactsBuilder NewFacts() const;
   // The case id a JSON case gives, for naming a case that cannot be read;
   // "" when it cannot tell (facts_reader.h, CaseIdOfJson).

@@ -1,6 +1,7 @@
 // Runs policy test files (see include/aftersales/policy_tests.h). Test files
 // are read with the policy's YAML reader, each test's case is merged over
-// the file's base and handed to the policy as JSON, and the decision is
+// the file's base and decided through the one case runner (read from that
+// YAML, so a bad fact is named at its line), and the decision is
 // compared field by field with what the test expects. A rule is "reached"
 // by its id and place, so that a platform overlay's replacement of a rule
 // needs tests of its own, while the base rules an overlay keeps count
@@ -18,6 +19,7 @@
 
 #include "aftersales/policy_tests.h"
 #include "common/format.h"
+#include "decision/case_runner.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
 #include "policy/yaml_reader.h"
@@ -82,27 +84,6 @@ nlohmann::json ScalarToJson(const YamlNode& n) {
   } catch (...) {
   }
   return s;
-}
-
-nlohmann::json ToJson(const YamlNode& n, int depth = 0) {
-  if (depth > 64) return nullptr;  // the reader already limits depth
-  switch (n.kind) {
-    case YamlNode::Kind::kNull:
-      return nullptr;
-    case YamlNode::Kind::kScalar:
-      return ScalarToJson(n);
-    case YamlNode::Kind::kSequence: {
-      nlohmann::json a = nlohmann::json::array();
-      for (const YamlNode& i : n.items) a.push_back(ToJson(i, depth + 1));
-      return a;
-    }
-    case YamlNode::Kind::kMap: {
-      nlohmann::json o = nlohmann::json::object();
-      for (const auto& [k, v] : n.entries) o[k.value] = ToJson(v, depth + 1);
-      return o;
-    }
-  }
-  return nullptr;
 }
 
 std::string Show(const FieldValue& v) {
@@ -283,19 +264,19 @@ class Runner {
       return;
     }
     YamlNode merged = case_node ? Merge(base, *case_node) : base;
-    std::string json = ToJson(merged).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string where = internal::FormatLocation({test.location.file, test.location.line, 0});
-    Result<Facts> facts = policy_.ReadFactsJson(json, where);
+    // Decided as every tool decides a case, read from the test's own YAML.
+    internal::DecidedCase run = internal::DecideCase(policy_, merged, where);
     int failures_before = static_cast<int>(report_->failures.size());
-    if (!facts.ok()) {
-      Fail(test, name, "case", "a valid case", facts.status().message(), nullptr);
+    if (!run.facts) {
+      Fail(test, name, "case", "a valid case", run.errors.empty() ? "" : run.errors[0], nullptr);
       ++suite_->failed;
       return;
     }
-    Decision d = policy_.Decide(*facts);
+    const Decision& d = run.decision;
     // The rules that fired are those of the policy that decided: with
     // platform overlays, the overlay of the case's platform.
-    const internal::FactsData* data = internal::PolicyInternal::Data(*facts);
+    const internal::FactsData* data = internal::PolicyInternal::Data(*run.facts);
     if (data != nullptr && internal::PolicyInternal::Impl(policy_).Accepts(data)) {
       reached_->Add(internal::PolicyInternal::Impl(policy_).Route(*data).model(), d.matched_rules);
     }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "aftersales/aftersales.h"
+#include "decision/case_runner.h"
+#include "policy/yaml_reader.h"
 
 namespace aftersales {
 namespace {
@@ -133,6 +135,38 @@ BOOST_AUTO_TEST_CASE(text_that_is_not_a_case_names_the_field_once) {
   CaseText not_json = DecideText(*policy, "{\"case\": ");
   BOOST_TEST((not_json.outcome == Outcome::kNotRead));
   BOOST_TEST(not_json.errors.size() == 1u);
+}
+
+// DecideCase, which diff and the policy tests use, is the same runner with
+// the decision kept whole: same outcome, same errors, same decision.
+BOOST_AUTO_TEST_CASE(the_structured_runner_gives_what_the_text_runner_gives) {
+  auto policy = Load();
+  for (const char* text : {kGood, kUndecidable, kUnreadable}) {
+    DecideTextOptions options;
+    options.output = Output::kJsonIndented;
+    const CaseText run = DecideText(*policy, text, options);
+    const internal::DecidedCase decided = internal::DecideCase(*policy, text, options);
+    BOOST_TEST((decided.outcome == run.outcome), text);
+    BOOST_TEST(decided.errors == run.errors, text);
+    BOOST_TEST(decided.case_id == run.case_id, text);
+    BOOST_TEST(decided.facts.has_value() == (run.outcome != Outcome::kNotRead), text);
+    if (decided.facts) BOOST_TEST(DecisionToJson(decided.decision, false, 2) == run.output, text);
+  }
+
+  // A case already read as YAML (a policy test's) is read where it stands:
+  // its errors name the document's lines.
+  internal::YamlDocument doc = internal::ReadYaml("case: {id: C-3}\nitem:\n  paid_cents: lots\n", "t.yaml", {});
+  BOOST_TEST_REQUIRE(doc.root.has_value());
+  const internal::DecidedCase bad = internal::DecideCase(*policy, *doc.root, "t.yaml:1");
+  BOOST_TEST((bad.outcome == Outcome::kNotRead));
+  BOOST_TEST_REQUIRE(bad.errors.size() == 1u);
+  BOOST_TEST(bad.errors[0].rfind("t.yaml:1: item.paid_cents (line 3, column 15): ", 0) == 0u, bad.errors[0]);
+
+  doc = internal::ReadYaml("case: {id: C-1, kind: broken}\nitem: {paid_cents: 1250}\n", "t.yaml", {});
+  BOOST_TEST_REQUIRE(doc.root.has_value());
+  const internal::DecidedCase good = internal::DecideCase(*policy, *doc.root, "t.yaml:1");
+  BOOST_TEST((good.outcome == Outcome::kDecided));
+  BOOST_TEST(DecisionToJson(good.decision, false, -1) == DecideText(*policy, kGood).output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
