@@ -59,7 +59,7 @@ constexpr std::size_t kMaxMaskPatternBytes = 64u << 10;
 // How a personal fact's value can appear in the line: as its JSON has it,
 // and as a script shows it by default.
 void AddRenderings(const Value& v, bool money, std::vector<std::string>* out, int depth) {
-  if (depth > 8) return;
+  if (depth > internal::kMaxTypeNesting) return;  // a fact's value nests no deeper
   switch (v.kind()) {
     case Value::Kind::kString:
       out->push_back(v.string_value());

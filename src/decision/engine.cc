@@ -85,10 +85,10 @@ bool Fits(const Type& t, const Value& v, std::string* why) {
 }
 
 // A double that is NaN or infinite, in a value or in a list's items (list
-// types nest at most four deep).
+// types nest at most kMaxTypeNesting deep).
 bool NonFinite(const Value& v, int depth = 0) {
   if (v.kind() == Value::Kind::kDouble) return !std::isfinite(v.double_value());
-  if (v.kind() != Value::Kind::kList || depth > 8) return false;
+  if (v.kind() != Value::Kind::kList || depth > kMaxTypeNesting) return false;
   for (const Value& e : v.list_value()) {
     if (NonFinite(e, depth + 1)) return true;
   }
@@ -98,7 +98,7 @@ bool NonFinite(const Value& v, int depth = 0) {
 // The first negative amount in a money value (or list of them), if any.
 const Value* Negative(const Value& v, int depth = 0) {
   if (v.kind() == Value::Kind::kInt) return v.int_value() < 0 ? &v : nullptr;
-  if (v.kind() != Value::Kind::kList || depth > 8) return nullptr;
+  if (v.kind() != Value::Kind::kList || depth > kMaxTypeNesting) return nullptr;
   for (const Value& e : v.list_value()) {
     if (const Value* n = Negative(e, depth + 1)) return n;
   }

@@ -71,6 +71,11 @@ class Type {
   std::shared_ptr<const EnumType> enum_;
 };
 
+// list<list<list<list<x>>>> at most: a declared type (schema_builder.cc)
+// nests no deeper, so a walk over a fact's or a decision's value that
+// stops past this depth sees all of it.
+constexpr int kMaxTypeNesting = 4;
+
 // True when a value of type `from` may be used where `to` is expected
 // (dyn goes both ways; an enum is a string; list/map covariantly).
 bool IsAssignable(const Type& to, const Type& from);

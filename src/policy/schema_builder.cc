@@ -12,10 +12,6 @@ namespace aftersales::internal {
 
 namespace {
 
-// list<list<list<list<x>>>> at most: type names are short and never recurse
-// further than this.
-constexpr int kMaxTypeNesting = 4;
-
 constexpr std::string_view kBuiltinTypes[] = {"bool",      "int",      "uint",  "double",
                                               "string",    "timestamp", "duration", "money",
                                               "list<...>"};
