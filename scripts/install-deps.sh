@@ -3,8 +3,9 @@
 # with --tests also what the tests need (Chromium, which renders the diff
 # report; clang with libFuzzer's runtime and llvm-symbolizer, for the fuzz
 # targets of scripts/fuzz.sh; GNU time, which the batch memory test reads
-# peak memory with). Run as root (or through sudo). Safe to run
-# again: it only installs what is missing.
+# peak memory with; python3-yaml and python3-jsonschema, which check the
+# policy files against docs/schemas). Run as root (or through sudo). Safe
+# to run again: it only installs what is missing.
 set -euo pipefail
 
 packages=(
@@ -16,7 +17,7 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   # libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) is only a
   # recommendation of clang's, which --no-install-recommends leaves out.
-  packages+=(chromium git clang libclang-rt-14-dev llvm time)
+  packages+=(chromium git clang libclang-rt-14-dev llvm time python3-jsonschema python3-yaml)
 fi
 
 missing=()

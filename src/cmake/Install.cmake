@@ -1,7 +1,7 @@
 # cmake --install: headers, libaftersales.a and libaftersales.so (with its
 # SONAME), the CMake package (find_package(aftersales CONFIG REQUIRED) then
 # aftersales::aftersales or aftersales::aftersales_static), a pkg-config
-# file, and the CLI.
+# file, the CLI, and the JSON Schemas of policy files (share/aftersales/schemas).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -19,6 +19,11 @@ install(FILES ${PROJECT_BINARY_DIR}/include/aftersales/version.h
 if(AFTERSALES_BUILD_CLI)
   install(TARGETS aftersales_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
+# The JSON Schemas of policy files and policy test files, for editors
+# (docs/policy-language.md, "Editor support").
+install(FILES ${PROJECT_SOURCE_DIR}/docs/schemas/policy.schema.json
+              ${PROJECT_SOURCE_DIR}/docs/schemas/policy-tests.schema.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/aftersales/schemas)
 
 install(EXPORT aftersalesTargets NAMESPACE aftersales:: DESTINATION ${AFTERSALES_CMAKE_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/aftersalesConfig.cmake.in
