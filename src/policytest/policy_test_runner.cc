@@ -259,10 +259,15 @@ class Runner {
     const YamlNode* case_node = test.Find("case");
     const YamlNode* expect = test.Find("expect");
     std::string name = name_node && name_node->IsScalar() ? name_node->value : "(unnamed)";
+    if (name_node != nullptr && !name_node->IsScalar()) {
+      report_->issues.push_back(MakeIssue(name_node->location, "test.shape", "a test's 'name' is one line of text"));
+      return;
+    }
     if (!expect || !expect->IsMap()) {
       report_->issues.push_back(MakeIssue(test.location, "test.shape", "test '" + name + "' needs an 'expect' map"));
       return;
     }
+    if (!ExpectationsWellFormed(name, *expect)) return;
     YamlNode merged = case_node ? Merge(base, *case_node) : base;
     std::string where = internal::FormatLocation({test.location.file, test.location.line, 0});
     // Decided as every tool decides a case, read from the test's own YAML.
@@ -286,6 +291,30 @@ class Runner {
     } else {
       ++suite_->failed;
     }
+  }
+
+  // The expectations read as text must be text, and not empty: `error: [x]`
+  // or `script_contains: {}` would otherwise read as "" and hold for any
+  // decision, a test that could not fail. False, with an issue, when not.
+  bool ExpectationsWellFormed(const std::string& name, const YamlNode& expect) {
+    const auto text = [](const YamlNode& n) { return n.IsScalar() && !n.value.empty(); };
+    for (const auto& [k, v] : expect.entries) {
+      bool ok = true;
+      if (k.value == "error" || k.value == "script_locale") {
+        ok = text(v);
+      } else if (k.value == "script_contains" || k.value == "script_not_contains") {
+        ok = v.IsSequence() ? !v.items.empty() && std::all_of(v.items.begin(), v.items.end(), text) : text(v);
+      }
+      if (!ok) {
+        report_->issues.push_back(MakeIssue(
+            v.location, "test.shape",
+            "test '" + name + "': '" + k.value + "' is " +
+                (k.value == "error" || k.value == "script_locale" ? "a text" : "a text or a list of texts") +
+                ", not empty"));
+        return false;
+      }
+    }
+    return true;
   }
 
   void CheckExpectations(const YamlNode& test, const std::string& name, const YamlNode& expect,

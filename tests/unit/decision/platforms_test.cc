@@ -496,6 +496,31 @@ BOOST_AUTO_TEST_CASE(policy_tests_run_every_overlays_tests) {
                                                      "taobao_priority@" + set + "/taobao/policy.yaml"}));
 }
 
+// An expectation that is not text would read as "" and hold for any
+// decision: such a test is malformed, not passed.
+BOOST_AUTO_TEST_CASE(expectations_that_could_not_fail_are_malformed) {
+  TempDir dir;
+  std::string set = dir.CopySet();
+  dir.Write("set/tests/base.yaml",
+            "tests:\n"
+            "  - name: an error that is a list\n    case: {issue: {type: q}}\n    expect: {error: [x]}\n"
+            "  - name: a script that is a map\n    case: {issue: {type: q}}\n    expect: {script_contains: {a: b}}\n"
+            "  - name: an empty needle\n    case: {issue: {type: q}}\n    expect: {script_not_contains: [\"\"]}\n"
+            "  - name: [not, text]\n    case: {issue: {type: q}}\n    expect: {resolution: explain_policy}\n"
+            "  - name: well formed\n    case: {issue: {type: q}}\n    expect: {resolution: explain_policy}\n");
+  fs::remove_all(set + "/jd/tests");
+  auto q = MustLoad(set);
+  PolicyTestReport report = RunPolicyTests(*q, set + "/tests");
+  BOOST_TEST(!report.ok());
+  std::vector<int> lines;
+  for (const Issue& i : report.issues) {
+    if (i.code == "test.shape") lines.push_back(i.location.line);
+  }
+  BOOST_TEST((lines == std::vector<int>{4, 7, 10, 11}));
+  BOOST_TEST(report.suites[0].passed == 1);
+  BOOST_TEST(report.suites[0].failed == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace aftersales
