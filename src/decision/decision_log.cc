@@ -18,6 +18,7 @@
 #include "common/format.h"
 #include "common/time.h"
 #include "common/value.h"
+#include "expr/regex_pool.h"
 #include "policy/script_template.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -232,6 +233,23 @@ std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, cons
   }
   if (zone == nullptr) zone = route.default_zone();
   const Value* spaces[2] = {data.slots.data(), decided.data()};
+  // Named values read facts only: worked out again, they are what the
+  // decision showed.
+  std::vector<internal::NamedValueSlot> named(m.named_values.size());
+  for (std::size_t i = 0; i < named.size(); ++i) named[i].program = m.named_values[i].program.get();
+  internal::RegexPool regexes(m.limits.max_regex_memory, m.limits.max_policy_regex_memory,
+                              internal::RegexPool::WhenFull::kEmpty);
+  internal::EvalContext eval;
+  eval.spaces = spaces;
+  eval.num_spaces = 2;
+  eval.steps_left = m.limits.max_eval_steps;
+  eval.max_collection_size = m.limits.max_collection_size;
+  eval.max_string_length = m.limits.max_string_length;
+  eval.max_value_bytes = m.limits.max_decision_bytes;
+  eval.max_regex_memory = m.limits.max_regex_memory;
+  eval.regex_cache = &regexes;
+  eval.named = named.data();
+  eval.num_named = named.size();
   std::string text;
   std::vector<internal::RenderedSpan> spans;
   for (const std::string& id : d.matched_rules) {
@@ -254,7 +272,7 @@ std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, cons
     std::string paragraph, error;
     std::vector<internal::RenderedSpan> rule_spans;
     if (!internal::RenderTemplate(*t, spaces, zone, rule_locale, m.limits.max_script_length, &paragraph, &error,
-                                  &rule_spans)) {
+                                  &rule_spans, &eval)) {
       return std::nullopt;
     }
     if (!text.empty()) text += "\n\n";

@@ -132,6 +132,13 @@ class Decider {
     ctx_.max_value_bytes = m.limits.max_decision_bytes;
     ctx_.max_regex_memory = m.limits.max_regex_memory;
     ctx_.regex_cache = &regexes_;
+    // The named values start unread; each is worked out when first read.
+    if (!m.named_values.empty()) {
+      named_.resize(m.named_values.size());
+      for (std::size_t i = 0; i < named_.size(); ++i) named_[i].program = m.named_values[i].program.get();
+      ctx_.named = named_.data();
+      ctx_.num_named = named_.size();
+    }
     set_by_.assign(m.schema.decisions.size(), nullptr);
   }
 
@@ -394,12 +401,19 @@ class Decider {
       // it must not get a fresh one per rule, or explaining 1,000 rules
       // could cost 1,000 decisions: all the explaining of one decision
       // shares a budget of its own, as large as the decision's.
+      // Named values it works out are the explanation's too: the decision
+      // gets them back unread, to work out (and pay for) as it would have.
       std::int64_t steps_left = ctx_.steps_left;
       ctx_.steps_left = explain_steps_left_;
+      std::vector<NamedValueSlot> named_before;
+      if (!named_.empty()) named_before = named_;
       if (ctx_.steps_left < 0) {
         Trace(stage, rule, RuleTrace::Outcome::kNotMatched, ExplainBudgetSpent());
       } else {
         Explain(stage, rule, v);
+      }
+      if (!named_.empty()) {
+        std::copy(named_before.begin(), named_before.end(), named_.begin());
       }
       explain_steps_left_ = ctx_.steps_left;
       ctx_.steps_left = steps_left;
@@ -565,7 +579,8 @@ class Decider {
       }
       if (!t) continue;
       std::string paragraph, error;
-      if (!RenderTemplate(*t, spaces_, zone, rule_locale, m_.limits.max_script_length, &paragraph, &error)) {
+      if (!RenderTemplate(*t, spaces_, zone, rule_locale, m_.limits.max_script_length, &paragraph, &error,
+                          nullptr, &ctx_)) {
         Error("the script of rule '" + rule->id + "': " + error, "script", rule->id, t->location);
         continue;
       }
@@ -593,6 +608,9 @@ class Decider {
   std::vector<Value> decided_;
   std::vector<const Rule*> set_by_;  // the rule that last set each field
   const Value* spaces_[2];
+  // One per named value of the policy, read through ctx_.named: never
+  // resized after the constructor.
+  std::vector<NamedValueSlot> named_;
   EvalContext ctx_;
   std::vector<const Rule*> matched_;
   const Stage* current_stage_ = nullptr;

@@ -152,8 +152,14 @@ class Compiler {
 
   Checked Name(const Expr& e) {
     if (const Local* l = FindLocal(e.name)) return {MakeLocal(l->index), l->type};
-    if (const VarDecl* d = decls_.Find(e.name)) return {MakeVar(d->ref, d->name), d->type};
+    if (const VarDecl* d = decls_.Find(e.name)) return {VarNode(*d), d->type};
     return Undeclared(e.offset, e.name);
+  }
+
+  // A declared name's node: a slot read, or a named value's.
+  static NodePtr VarNode(const VarDecl& d) {
+    if (d.ref.space == kNamedValueSpace) return MakeNamed(d.ref.slot, d.name);
+    return MakeVar(d.ref, d.name);
   }
 
   // a.b.c rooted at an identifier that is not a comprehension variable:
@@ -215,7 +221,7 @@ class Compiler {
         std::string name = Joined(chain, n);
         const VarDecl* d = decls_.Find(name);
         if (!d) continue;
-        Checked c{MakeVar(d->ref, d->name), d->type};
+        Checked c{VarNode(*d), d->type};
         for (std::size_t i = n; i < chain.size() && c.node; ++i) c = FieldOf(std::move(c), *chain[i], false);
         return c;
       }
@@ -558,7 +564,47 @@ void Conjuncts(const Expr& e, std::vector<const Expr*>* out, int depth) {
   out->push_back(&e);
 }
 
+// The free names of `e` (see ReferencedNames), skipping the names bound by
+// the comprehensions around it (`bound`).
+void FreeNames(const Expr& e, std::vector<std::string>* bound, std::vector<NameUse>* out, int depth) {
+  if (depth > kMaxCompileDepth) return;
+  switch (e.kind) {
+    case Expr::Kind::kIdent:
+      if (std::find(bound->begin(), bound->end(), e.name) == bound->end()) out->push_back({e.name, e.offset});
+      return;
+    case Expr::Kind::kComprehension:
+      if (e.args.empty()) return;
+      FreeNames(*e.args[0], bound, out, depth + 1);
+      bound->push_back(e.var);
+      for (std::size_t i = 1; i < e.args.size(); ++i) FreeNames(*e.args[i], bound, out, depth + 1);
+      bound->pop_back();
+      return;
+    default:
+      for (const ExprPtr& a : e.args) FreeNames(*a, bound, out, depth + 1);
+      return;
+  }
+}
+
 }  // namespace
+
+std::vector<NameUse> ReferencedNames(std::string_view source, int max_depth) {
+  std::vector<NameUse> out;
+  ParseResult parsed = Parse(source, max_depth);
+  if (!parsed.expr) return out;
+  std::vector<std::string> bound;
+  FreeNames(*parsed.expr, &bound, &out, 0);
+  return out;
+}
+
+bool IsPlainName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
+  }
+  return !IsReservedWord(name);
+}
 
 CompileResult CompileExpression(std::string_view source, const Declarations& decls,
                                 const CompileOptions& options) {

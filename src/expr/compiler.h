@@ -54,6 +54,23 @@ struct CompileResult {
 CompileResult CompileExpression(std::string_view source, const Declarations& decls,
                                 const CompileOptions& options = {});
 
+// A name an expression reads, as written: an identifier that is not a
+// comprehension variable of the expression (for `order.id`, "order").
+struct NameUse {
+  std::string name;
+  std::uint32_t offset;  // byte offset in the source
+};
+
+// The names `source` reads, in source order (repeats kept); empty when it
+// does not parse (CompileExpression says why). For finding which named
+// values an expression depends on before compiling it.
+std::vector<NameUse> ReferencedNames(std::string_view source, int max_depth);
+
+// True when `name` can be declared as a named value: an identifier
+// ([A-Za-z_][A-Za-z0-9_]*, at most 128 bytes) that is not a keyword (true,
+// false, null, in) or a word CEL reserves.
+bool IsPlainName(std::string_view name);
+
 }  // namespace aftersales::internal
 
 #endif  // AFTERSALES_EXPR_COMPILER_H_

@@ -1,6 +1,7 @@
 // Declarations: the names an expression may read, each bound to a slot.
 // A policy declares its facts ("order.delivered_at") in space 0 and its
-// decision fields ("decision.refund_cents") in space 1; the checker resolves
+// decision fields ("decision.refund_cents") in space 1, and its named values
+// ("days_since_delivery") in kNamedValueSpace; the checker resolves
 // every (possibly dotted) name to its slot once, at load.
 //
 // Not thread-safe while being built; read-only afterwards.
@@ -17,8 +18,12 @@
 
 namespace aftersales::internal {
 
+// A reference in this space is a named value (a policy's `variables`):
+// `slot` indexes EvalContext::named, not EvalContext::spaces.
+inline constexpr std::uint8_t kNamedValueSpace = 255;
+
 struct VarRef {
-  std::uint8_t space = 0;  // index into EvalContext::spaces
+  std::uint8_t space = 0;  // index into EvalContext::spaces, or kNamedValueSpace
   std::uint32_t slot = 0;
 };
 

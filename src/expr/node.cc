@@ -91,6 +91,41 @@ class VarNode final : public Node {
   Value absent_;
 };
 
+// A named value's first read runs its program on the same context (so its
+// steps count against the same budget, and an error it meets is the value
+// every read gets, as the inlined expression would have given); later reads
+// return the kept value.
+class NamedNode final : public Node {
+ public:
+  NamedNode(std::uint32_t index, std::string name) : index_(index) {
+    unavailable_own_ = Value::Error("named value '" + name + "' is not available here");
+    unavailable_ = unavailable_own_.Borrow();
+    cycle_own_ = Value::Error("named value '" + name + "' depends on itself");
+    cycle_ = cycle_own_.Borrow();
+  }
+  Value Eval(Frame& f) const override {
+    AFTERSALES_STEP(f);
+    return *Resolve(f);
+  }
+  const Value* Peek(Frame& f) const override {
+    --f.ctx->steps_left;
+    return Resolve(f);
+  }
+
+ private:
+  const Value* Resolve(Frame& f) const {
+    if (const Value* v = ReadNamedValue(*f.ctx, index_)) return v;
+    const EvalContext& ctx = *f.ctx;
+    bool computing = ctx.named != nullptr && index_ < ctx.num_named &&
+                     ctx.named[index_].state == NamedValueSlot::State::kComputing;
+    return computing ? &cycle_ : &unavailable_;
+  }
+
+  std::uint32_t index_;
+  Value unavailable_own_, unavailable_;
+  Value cycle_own_, cycle_;
+};
+
 class PresenceNode final : public Node {
  public:
   explicit PresenceNode(VarRef ref) : ref_(ref) {}
@@ -450,6 +485,9 @@ class ComprehensionNode final : public Node {
 
 NodePtr MakeConst(Value v) { return std::make_unique<ConstNode>(std::move(v)); }
 NodePtr MakeVar(VarRef ref, std::string name) { return std::make_unique<VarNode>(ref, std::move(name)); }
+NodePtr MakeNamed(std::uint32_t index, std::string name) {
+  return std::make_unique<NamedNode>(index, std::move(name));
+}
 NodePtr MakePresence(VarRef ref) { return std::make_unique<PresenceNode>(ref); }
 NodePtr MakeLocal(int index) { return std::make_unique<LocalNode>(index); }
 NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only) {

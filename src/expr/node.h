@@ -58,6 +58,8 @@ using BuiltinFn = Value (*)(const Value* args, std::size_t n, const BuiltinData&
 
 NodePtr MakeConst(Value v);
 NodePtr MakeVar(VarRef ref, std::string name);
+// A named value: EvalContext::named[index], worked out on its first read.
+NodePtr MakeNamed(std::uint32_t index, std::string name);
 NodePtr MakePresence(VarRef ref);
 NodePtr MakeLocal(int index);
 NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only);

@@ -17,7 +17,7 @@ const char* const kReserved[] = {"as", "break", "const", "continue", "else", "fo
                                  "import", "let", "loop", "package", "namespace", "return", "var",
                                  "void", "while"};
 
-bool IsReserved(const std::string& s) {
+bool IsReserved(std::string_view s) {
   for (const char* r : kReserved) {
     if (s == r) return true;
   }
@@ -521,6 +521,10 @@ std::string DumpExpr(const Expr& e) {
   std::string out;
   Dump(e, &out);
   return out;
+}
+
+bool IsReservedWord(std::string_view word) {
+  return word == "true" || word == "false" || word == "null" || word == "in" || IsReserved(word);
 }
 
 ParseResult Parse(std::string_view source, int max_depth) {

@@ -19,6 +19,9 @@ struct ParseResult {
 
 ParseResult Parse(std::string_view source, int max_depth);
 
+// A keyword (true, false, null, in) or a word CEL reserves (if, let, ...).
+bool IsReservedWord(std::string_view word);
+
 // The macros the parser expands, by name: has(a.b), a test-only select, and
 // the comprehensions range.all(x, p) and the like.
 inline constexpr std::string_view kHasMacro = "has";

@@ -63,6 +63,23 @@ Value Run(const Node& node, EvalContext& ctx, int num_locals) {
 
 }  // namespace
 
+const Value* ReadNamedValue(EvalContext& ctx, std::uint32_t index) {
+  if (ctx.named == nullptr || index >= ctx.num_named) return nullptr;
+  NamedValueSlot& slot = ctx.named[index];
+  switch (slot.state) {
+    case NamedValueSlot::State::kDone: return &slot.value;
+    case NamedValueSlot::State::kComputing: return nullptr;
+    case NamedValueSlot::State::kNotYet: break;
+  }
+  if (slot.program == nullptr) return nullptr;
+  slot.state = NamedValueSlot::State::kComputing;
+  // Nothing resizes `ctx.named` while evaluating: `slot` stays valid.
+  Value v = slot.program->Evaluate(ctx);
+  slot.value = std::move(v);
+  slot.state = NamedValueSlot::State::kDone;
+  return &slot.value;
+}
+
 Value Program::Evaluate(EvalContext& ctx) const { return Run(*root_, ctx, num_locals_); }
 
 Value Program::EvaluateConjunct(std::size_t i, EvalContext& ctx) const {

@@ -24,6 +24,17 @@ namespace aftersales::internal {
 
 // Per-evaluation state. Not shared between threads.
 class RegexPool;
+class Program;
+
+// One named value (a policy's `variables`) for one decision: its program,
+// run the first time the value is read, and the value kept for every later
+// read. `program` belongs to the policy; the rest to the evaluation.
+struct NamedValueSlot {
+  enum class State : std::uint8_t { kNotYet, kComputing, kDone };
+  const Program* program = nullptr;
+  Value value;
+  State state = State::kNotYet;
+};
 
 struct EvalContext {
   // spaces[ref.space][ref.slot] is the value of a declared variable; a slot
@@ -43,9 +54,19 @@ struct EvalContext {
   // compiles its pattern (still within the per-pattern max_regex_memory).
   RegexPool* regex_cache = nullptr;
   std::size_t max_regex_memory = Limits{}.max_regex_memory;
+  // named[ref.slot] for a reference in kNamedValueSpace; its program runs
+  // on this context (its steps charged to this budget) when first read.
+  NamedValueSlot* named = nullptr;
+  std::size_t num_named = 0;
 };
 
 class Node;  // internal to src/expr
+
+// Named value `index` of `ctx`: worked out on its first read (its program
+// run on `ctx`, charged to its budget), kept after. Null when `ctx` has no
+// such value or it is being worked out (a cycle, which the loader refuses).
+// The value may be an error value. Valid while `ctx.named` is.
+const Value* ReadNamedValue(EvalContext& ctx, std::uint32_t index);
 
 // A top-level part of a condition that tests one variable against constants
 // (`issue.type == 'x'`, `request.type in ['a', 'b']`). When it is not true the

@@ -10,6 +10,7 @@
 #include "policy/header_builder.h"
 #include "policy/rule_builder.h"
 #include "policy/schema_builder.h"
+#include "policy/variable_builder.h"
 #include "policy/yaml_reader.h"
 
 namespace aftersales::internal {
@@ -23,10 +24,11 @@ struct Sections {
   SchemaSections schema;
   std::vector<const YamlNode*> stages;
   std::vector<const YamlNode*> invariants;
+  std::vector<const YamlNode*> variables;
 };
 
 void CollectSections(const YamlNode& root, BuildContext& ctx, Sections* out) {
-  ctx.CheckKeys(root, {"policy", "enums", "facts", "decisions", "stages", "invariants"},
+  ctx.CheckKeys(root, {"policy", "enums", "facts", "decisions", "variables", "stages", "invariants"},
                 "a policy file");
   for (const auto& [key, value] : root.entries) {
     if (!key.IsScalar()) continue;
@@ -50,6 +52,8 @@ void CollectSections(const YamlNode& root, BuildContext& ctx, Sections* out) {
       out->stages.push_back(&value);
     } else if (k == "invariants") {
       out->invariants.push_back(&value);
+    } else if (k == "variables") {
+      out->variables.push_back(&value);
     }
   }
 }
@@ -121,6 +125,29 @@ void OverlayById(std::vector<YamlNode>* base, const std::vector<YamlNode>& overl
   }
 }
 
+// Puts the entries of an overlay's `variables` map over `base`'s: a name the
+// base has is replaced in place (its expression and its place), others are
+// appended. `from` is where the overlay's entries start being appended in
+// `base`: names repeated within one layer are appended again, for the
+// duplicate check to report.
+void OverlayVariables(YamlNode* base, const YamlNode& overlay, std::size_t from) {
+  for (const auto& [key, value] : overlay.entries) {
+    bool replaced = false;
+    if (key.IsScalar()) {
+      for (std::size_t i = 0; i < from && i < base->entries.size(); ++i) {
+        auto& [k, v] = base->entries[i];
+        if (k.IsScalar() && k.value == key.value) {
+          k = key;
+          v = value;
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) base->entries.emplace_back(key, value);
+  }
+}
+
 // Stages of an overlay over its base: a stage with a base stage's id merges
 // into it (its rules by id, its other keys replacing the base's); a rule id
 // the base has in another stage is an error; other stages are appended.
@@ -180,6 +207,14 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
     for (const auto& [key, value] : stage.entries) {
       if (!key.IsScalar() || key.value == "id") continue;
       if (key.value == "rules" && value.IsSequence()) continue;
+      // A stage's variables overlay by name, as the policy's do.
+      const YamlNode* base_vars = target->Find("variables");
+      if (key.value == "variables" && value.IsMap() && base_vars != nullptr && base_vars->IsMap()) {
+        YamlNode vars = *base_vars;
+        OverlayVariables(&vars, value, vars.entries.size());
+        SetEntry(&merged, key, vars);
+        continue;
+      }
       SetEntry(&merged, key, value);
     }
     if (base_rules != nullptr && base_rules->IsSequence()) {
@@ -341,6 +376,9 @@ BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptio
   } else {
     const YamlNode* header = nullptr;
     std::vector<YamlNode> stages, invariants;
+    YamlNode variables;  // the layers' `variables` maps, overlaid by name
+    variables.kind = YamlNode::Kind::kMap;
+    bool any_variables = false;
     bool first = true;
     for (auto& [layer, ls] : layers) {
       for (const YamlNode* n : ls.schema.enums) sections.schema.enums.push_back(n);
@@ -350,6 +388,16 @@ BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptio
         header = header == nullptr
                      ? ls.policy.front()
                      : &merged_nodes.emplace_back(OverlayHeader(*header, *ls.policy.front()));
+      }
+      const std::size_t base_variables = variables.entries.size();
+      for (const YamlNode* v : ls.variables) {
+        if (!v->IsMap()) {
+          sections.variables.push_back(v);  // reported as it is
+          continue;
+        }
+        if (!any_variables) variables.location = v->location;
+        any_variables = true;
+        OverlayVariables(&variables, *v, base_variables);
       }
       std::vector<YamlNode> layer_stages = Flatten(ls.stages, &sections.stages);
       std::vector<YamlNode> layer_invariants = Flatten(ls.invariants, &sections.invariants);
@@ -363,6 +411,7 @@ BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptio
       }
     }
     if (header != nullptr) sections.policy.push_back(header);
+    if (any_variables) sections.variables.push_back(&merged_nodes.emplace_back(std::move(variables)));
     YamlNode stage_seq;
     stage_seq.kind = YamlNode::Kind::kSequence;
     stage_seq.items = std::move(stages);
@@ -421,8 +470,13 @@ BuildResult BuildPolicy(const std::vector<LayeredFile>& sources, const LoadOptio
   } else {
     BuildHeader(*sections.policy.front(), ctx, &model, platforms);
   }
-  BuildStages(sections.stages, ctx, &model);
-  BuildInvariants(sections.invariants, ctx, &model);
+  // Named values: the facts and the policy's variables for the variables;
+  // the schema's names and the policy's variables for rules and invariants.
+  Declarations value_decls = FactDeclarations(model.schema);
+  Declarations rule_decls = model.schema.declarations;
+  BuildVariables(sections.variables, "", ctx, &model, &value_decls, &rule_decls);
+  BuildStages(sections.stages, ctx, &model, value_decls, rule_decls);
+  BuildInvariants(sections.invariants, ctx, &model, rule_decls);
   // Whole-policy warnings only make sense for a policy without errors: an
   // error in a rule would make them report its consequences.
   if (!ctx.has_errors()) {

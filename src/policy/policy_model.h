@@ -81,6 +81,7 @@ struct TemplatePart {
   VarRef ref;                // the fact or decision field
   std::string name;          // as written, for errors
   std::string spec;          // format spec after ':' (may be empty)
+  // `ref` is a named value (kNamedValueSpace): rendering works it out.
   // Text after '|' ({order.id|your order}): shown when the value is absent,
   // instead of failing the decision.
   std::optional<std::string> fallback;
@@ -147,6 +148,17 @@ struct PlatformsDecl {
   SourceLocation location;                    // of `platforms`
 };
 
+// A named value (`variables:` of the policy or of a stage): an expression
+// over facts and other named values, worked out at most once per decision,
+// when first read. Rules refer to it by its index in
+// PolicyModel::named_values (a VarRef in kNamedValueSpace).
+struct NamedValue {
+  std::string name;
+  std::string stage;                       // "" for the policy's own
+  std::unique_ptr<const Program> program;  // null only in a model with errors
+  SourceLocation location;                 // of its name
+};
+
 struct PolicyModel {
   std::string name;
   std::string version;
@@ -163,6 +175,7 @@ struct PolicyModel {
   // Set when the header declares `platforms` and the policy is the one
   // being loaded (see PlatformsUse in policy_builder.h).
   std::optional<PlatformsDecl> platforms;
+  std::vector<NamedValue> named_values;   // the policy's, then each stage's
   std::vector<Stage> stages;
   std::vector<Invariant> invariants;
   Limits limits;

@@ -7,6 +7,7 @@
 
 #include "policy/schema_builder.h"
 #include "policy/script_template.h"
+#include "policy/variable_builder.h"
 
 namespace aftersales::internal {
 
@@ -60,7 +61,7 @@ const FieldDecl* FindDecision(const Schema& schema, const std::string& name) {
 // One `then` entry: a decision field and its value.
 std::optional<Assignment> BuildAssignment(const YamlNode& key, const YamlNode& value,
                                           std::string_view rule_what, BuildContext& ctx,
-                                          const Schema& schema) {
+                                          const Schema& schema, const Declarations& decls) {
   if (!key.IsScalar() || key.value.empty()) {
     ctx.Error("schema.kind", "the keys of 'then' must be decision field names", key.location);
     return std::nullopt;
@@ -129,14 +130,14 @@ std::optional<Assignment> BuildAssignment(const YamlNode& key, const YamlNode& v
               value.location);
     return std::nullopt;
   }
-  assignment.program = ctx.CompileExpr(value, schema.declarations, field->type, what);
+  assignment.program = ctx.CompileExpr(value, decls, field->type, what);
   if (!assignment.program) return std::nullopt;
   return assignment;
 }
 
 // `script: {locale: text}` -> one optional Template per policy locale.
 void BuildScripts(const YamlNode& script, std::string_view rule_what, BuildContext& ctx,
-                  const PolicyModel& model, Rule* rule) {
+                  const PolicyModel& model, const Declarations& decls, Rule* rule) {
   rule->scripts.assign(model.locales.size(), std::nullopt);
   std::string what = "the script of " + std::string(rule_what);
   if (!ctx.ExpectMap(script, what)) return;
@@ -159,7 +160,7 @@ void BuildScripts(const YamlNode& script, std::string_view rule_what, BuildConte
     const std::string* body = ctx.ExpectScalar(text, "the " + key.value + " text of " + what);
     if (body == nullptr) continue;
     std::vector<TemplateIssue> issues;
-    Template tmpl = CompileTemplate(*body, model.schema, &issues);
+    Template tmpl = CompileTemplate(*body, model.schema, &issues, &decls);
     for (TemplateIssue& issue : issues) {
       ctx.Error(issue.code, std::move(issue.message), ctx.InScalar(text, issue.offset));
     }
@@ -173,8 +174,10 @@ bool AlwaysTrue(const YamlNode* when) {
   return when == nullptr || (when->IsScalar() && when->value == "true");
 }
 
+// `decls`: what the rule's expressions and scripts read (the schema's names
+// and the named values in scope).
 void BuildRule(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, PolicyModel* model,
-               Rule* rule) {
+               const Declarations& decls, Rule* rule) {
   SourceLocation where;
   rule->id = ReadId(node, "rule", "a rule", rule_ids, ctx, &where);
   rule->location = where;
@@ -184,34 +187,34 @@ void BuildRule(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Polic
 
   if (const YamlNode* when = node.Find("when")) {
     rule->when_location = when->location;
-    rule->when = ctx.CompileExpr(*when, model->schema.declarations, Type::Bool(),
+    rule->when = ctx.CompileExpr(*when, decls, Type::Bool(),
                                  "the 'when' of " + what);
   }
   if (const YamlNode* then = node.Find("then")) {
     if (ctx.ExpectMap(*then, "the 'then' of " + what)) {
       for (const auto& [key, value] : then->entries) {
-        if (std::optional<Assignment> a = BuildAssignment(key, value, what, ctx, model->schema)) {
+        if (std::optional<Assignment> a = BuildAssignment(key, value, what, ctx, model->schema, decls)) {
           rule->then.push_back(std::move(*a));
         }
       }
     }
   }
   if (const YamlNode* script = node.Find("script")) {
-    BuildScripts(*script, what, ctx, *model, rule);
+    BuildScripts(*script, what, ctx, *model, decls, rule);
   } else {
     rule->scripts.assign(model->locales.size(), std::nullopt);
   }
 }
 
 void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, BuildContext& ctx,
-                PolicyModel* model) {
+                PolicyModel* model, const Declarations& policy_values, const Declarations& policy_rules) {
   if (!ctx.ExpectMap(node, "a stage")) return;
   Stage stage;
   SourceLocation where;
   stage.id = ReadId(node, "stage", "a stage", stage_ids, ctx, &where);
   stage.location = where;
   std::string what = stage.id.empty() ? "a stage" : "stage '" + stage.id + "'";
-  ctx.CheckKeys(node, {"id", "hit", "description", "rules"}, what);
+  ctx.CheckKeys(node, {"id", "hit", "description", "variables", "rules"}, what);
   CheckDescription(node, what, ctx, &stage.description);
   if (const YamlNode* hit = node.Find("hit")) {
     if (const std::string* h = ctx.ExpectScalar(*hit, "the 'hit' of " + what)) {
@@ -227,6 +230,16 @@ void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, Bui
       }
     }
   }
+  // The stage's own named values, seen by its rules only.
+  const Declarations* decls = &policy_rules;
+  Declarations stage_values, stage_rules;
+  if (const YamlNode* variables = node.Find("variables")) {
+    stage_values = policy_values;
+    stage_rules = policy_rules;
+    BuildVariables({variables}, stage.id.empty() ? "?" : stage.id, ctx, model, &stage_values,
+                   &stage_rules);
+    decls = &stage_rules;
+  }
   const YamlNode* rules = ctx.Require(node, "rules", what);
   if (rules != nullptr && ctx.ExpectSequence(*rules, "the rules of " + what)) {
     if (rules->items.empty()) {
@@ -236,7 +249,7 @@ void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, Bui
     for (const YamlNode& item : rules->items) {
       if (!ctx.ExpectMap(item, "a rule")) continue;
       Rule rule;
-      BuildRule(item, rule_ids, ctx, model, &rule);
+      BuildRule(item, rule_ids, ctx, model, *decls, &rule);
       if (!always_id.empty()) {
         ctx.Warning("policy.unreachable",
                     "rule '" + rule.id + "' is never tried: rule '" + always_id +
@@ -254,18 +267,18 @@ void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, Bui
 }  // namespace
 
 void BuildStages(const std::vector<const YamlNode*>& sections, BuildContext& ctx,
-                 PolicyModel* model) {
+                 PolicyModel* model, const Declarations& values, const Declarations& rules) {
   SeenIds stage_ids, rule_ids;
   for (const YamlNode* section : sections) {
     if (!ctx.ExpectSequence(*section, "'stages'")) continue;
     for (const YamlNode& item : section->items) {
-      BuildStage(item, &stage_ids, &rule_ids, ctx, model);
+      BuildStage(item, &stage_ids, &rule_ids, ctx, model, values, rules);
     }
   }
 }
 
 void BuildInvariants(const std::vector<const YamlNode*>& sections, BuildContext& ctx,
-                     PolicyModel* model) {
+                     PolicyModel* model, const Declarations& decls) {
   SeenIds ids;
   for (const YamlNode* section : sections) {
     if (!ctx.ExpectSequence(*section, "'invariants'")) continue;
@@ -286,7 +299,7 @@ void BuildInvariants(const std::vector<const YamlNode*>& sections, BuildContext&
       }
       if (inv.message.empty()) inv.message = description;
       if (const YamlNode* check = ctx.Require(node, "check", what)) {
-        inv.check = ctx.CompileExpr(*check, model->schema.declarations, Type::Bool(),
+        inv.check = ctx.CompileExpr(*check, decls, Type::Bool(),
                                     "the check of " + what);
       }
       model->invariants.push_back(std::move(inv));

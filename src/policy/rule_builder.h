@@ -18,13 +18,17 @@
 namespace aftersales::internal {
 
 // Appends the stages of every `stages` section (in file order) to
-// model->stages. REQUIRES: model->schema and model->locales are built.
+// model->stages, and each stage's `variables` to model->named_values.
+// `values` and `rules`: the Declarations named values and rules compile
+// against (see BuildVariables), with the policy's named values.
+// REQUIRES: model->schema and model->locales are built.
 void BuildStages(const std::vector<const YamlNode*>& sections, BuildContext& ctx,
-                 PolicyModel* model);
+                 PolicyModel* model, const Declarations& values, const Declarations& rules);
 
-// Appends the invariants of every `invariants` section to model->invariants.
+// Appends the invariants of every `invariants` section to model->invariants;
+// their checks compile against `decls` (the policy's named values too).
 void BuildInvariants(const std::vector<const YamlNode*>& sections, BuildContext& ctx,
-                     PolicyModel* model);
+                     PolicyModel* model, const Declarations& decls);
 
 }  // namespace aftersales::internal
 

@@ -250,7 +250,8 @@ std::string_view Trim(std::string_view s) {
 }  // namespace
 
 Template CompileTemplate(std::string_view text, const Schema& schema,
-                         std::vector<TemplateIssue>* issues) {
+                         std::vector<TemplateIssue>* issues, const Declarations* decls) {
+  const Declarations& names = decls != nullptr ? *decls : schema.declarations;
   Template tmpl;
   std::string literal;
   auto flush_literal = [&] {
@@ -312,11 +313,12 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
                          open});
       continue;
     }
-    const VarDecl* decl = schema.declarations.Find(name);
-    const FieldDecl* field = decl ? FindField(schema, *decl) : nullptr;
-    if (decl == nullptr || field == nullptr) {
+    const VarDecl* decl = names.Find(name);
+    const bool named = decl != nullptr && decl->ref.space == kNamedValueSpace;
+    const FieldDecl* field = decl && !named ? FindField(schema, *decl) : nullptr;
+    if (decl == nullptr || (field == nullptr && !named)) {
       if (known_names.empty()) {
-        for (const VarDecl& d : schema.declarations.all()) known_names.push_back(d.name);
+        for (const VarDecl& d : names.all()) known_names.push_back(d.name);
       }
       std::string message = "unknown name '" + std::string(name) + "' in script";
       std::string suggestion = SuggestionSuffix(name, known_names);
@@ -336,7 +338,7 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
     part.name = std::string(name);
     part.spec = std::string(spec);
     part.fallback = std::move(fallback);
-    part.money = field->money;
+    part.money = field != nullptr && field->money;
     part.kind = decl->type ? decl->type->kind() : Type::Kind::kDyn;
 
     // Trial render with a sample of the declared type, so that a bad spec
@@ -364,15 +366,23 @@ Template CompileTemplate(std::string_view text, const Schema& schema,
 
 bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
                     std::string_view locale, std::size_t max_length, std::string* out,
-                    std::string* error, std::vector<RenderedSpan>* spans) {
+                    std::string* error, std::vector<RenderedSpan>* spans, EvalContext* named) {
   const std::size_t start = out->size();
   const std::size_t spans_start = spans ? spans->size() : 0;
   for (const TemplatePart& part : tmpl.parts) {
     if (!part.is_field) {
       out->append(part.literal);
     } else {
-      const Value& v = spaces[part.ref.space][part.ref.slot];
-      if (v.is_absent() && part.fallback) {
+      static const Value kUnavailable = Value::Error("its value cannot be worked out here");
+      const Value* read = nullptr;
+      if (part.ref.space == kNamedValueSpace) {
+        read = named != nullptr ? ReadNamedValue(*named, part.ref.slot) : nullptr;
+        if (read == nullptr) read = &kUnavailable;
+      } else {
+        read = &spaces[part.ref.space][part.ref.slot];
+      }
+      const Value& v = *read;
+      if ((v.is_absent() || (v.is_error() && part.ref.space == kNamedValueSpace)) && part.fallback) {
         out->append(*part.fallback);
       } else if (v.is_absent()) {
         *error = "script needs '" + part.name + "', which is absent";

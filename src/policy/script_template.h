@@ -28,8 +28,10 @@ struct TemplateIssue {
 // the schema (for money/timestamp formatting). Checks every placeholder and
 // format spec with a trial render. Issues are appended; the template is
 // usable only when none were added.
+// `decls` adds the named values in scope (the policy's and the stage's, as
+// {name}); null: the schema's names only.
 Template CompileTemplate(std::string_view text, const Schema& schema,
-                         std::vector<TemplateIssue>* issues);
+                         std::vector<TemplateIssue>* issues, const Declarations* decls = nullptr);
 
 // Where one field's value went in a rendered text: bytes [begin, end) of
 // `out`, as RenderTemplate appended it (a fallback shown for an absent
@@ -44,10 +46,14 @@ struct RenderedSpan {
 // Returns false and sets `error` (naming the field) when a referenced field
 // is absent or the output would exceed `max_length`. With `spans`, the
 // place of every field's value in `out` is appended to it, in order (the
-// decision log masks personal facts by them).
+// decision log masks personal facts by them). A named value ({name}) is
+// read through `named` (worked out there if no rule read it yet; without
+// `named`, or when it cannot be worked out, it is an error, or its fallback
+// when it has one).
 bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const TimeZone* zone,
                     std::string_view locale, std::size_t max_length, std::string* out,
-                    std::string* error, std::vector<RenderedSpan>* spans = nullptr);
+                    std::string* error, std::vector<RenderedSpan>* spans = nullptr,
+                    EvalContext* named = nullptr);
 
 }  // namespace aftersales::internal
 
