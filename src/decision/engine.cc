@@ -144,6 +144,11 @@ class Decider {
 
   void Run() {
     for (const Stage& stage : m_.stages) {
+      if (stage.hit == HitPolicy::kUnique || stage.hit == HitPolicy::kAny ||
+          stage.hit == HitPolicy::kPriority) {
+        if (!RunSingleHit(stage)) return;
+        continue;
+      }
       bool decided = false;
       for (const Rule& rule : stage.rules) {
         if (OverBudget()) return;
@@ -421,6 +426,80 @@ class Decider {
     return false;
   }
 
+  // A `then` value of `rule` as it would be set (an error value when it
+  // cannot be worked out).
+  Value ValueOf(const Assignment& a) { return a.program ? a.program->Evaluate(ctx_) : a.constant; }
+
+  static std::string RowList(const std::vector<const Rule*>& rows) {
+    std::string s;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i > 0) s += i + 1 == rows.size() ? " and " : ", ";
+      s += "'" + rows[i]->id + "'";
+    }
+    return s;
+  }
+
+  // A unique, any or priority stage: every row is tried, then one of the
+  // matches applies (or the decision fails). False when the budget ran out.
+  bool RunSingleHit(const Stage& stage) {
+    std::vector<const Rule*> hits;
+    for (const Rule& rule : stage.rules) {
+      if (OverBudget()) return false;
+      if (Matches(stage, rule)) hits.push_back(&rule);
+    }
+    if (hits.empty()) return true;
+    const Rule* chosen = hits.front();
+    if (stage.hit == HitPolicy::kUnique && hits.size() > 1) {
+      Error("stage '" + stage.id + "' (hit: unique): rows " + RowList(hits) +
+                " all match; at most one may",
+            "", hits[1]->id, hits[1]->location);
+      return true;
+    }
+    if (stage.hit == HitPolicy::kAny) {
+      for (std::size_t i = 1; i < hits.size(); ++i) {
+        for (const Assignment& a : chosen->then) {
+          auto other = std::find_if(hits[i]->then.begin(), hits[i]->then.end(),
+                                    [&](const Assignment& b) { return b.slot == a.slot; });
+          if (other == hits[i]->then.end()) continue;
+          Value x = ValueOf(a), y = ValueOf(*other);
+          if (OverBudget()) return false;
+          if (x.is_error() || y.is_error()) continue;  // Apply names it
+          if (!ValuesEqual(x, y)) {
+            const FieldDecl& f = m_.schema.decisions[a.slot];
+            Error("stage '" + stage.id + "' (hit: any): rows '" + chosen->id + "' and '" + hits[i]->id +
+                      "' both match but set '" + f.name + "' differently (" + FormatCelLiteral(x) + " and " +
+                      FormatCelLiteral(y) + ")",
+                  f.name, hits[i]->id, other->location);
+            return true;
+          }
+        }
+      }
+    }
+    if (stage.hit == HitPolicy::kPriority && stage.priority_enum) {
+      int best = -1;
+      for (const Rule* rule : hits) {
+        auto a = std::find_if(rule->then.begin(), rule->then.end(),
+                              [&](const Assignment& b) { return b.slot == stage.priority_slot; });
+        if (a == rule->then.end()) continue;
+        Value v = ValueOf(*a);
+        if (OverBudget()) return false;
+        int rank = v.kind() == Value::Kind::kString ? stage.priority_enum->IndexOf(v.string_value()) : -1;
+        if (rank < 0) {
+          chosen = rule;  // Apply names what is wrong with it
+          break;
+        }
+        if (best < 0 || rank < best) {
+          best = rank;
+          chosen = rule;
+        }
+      }
+    }
+    matched_.push_back(chosen);
+    if (build_fields_) d_->matched_rules.push_back(chosen->id);
+    Apply(stage, *chosen);
+    return true;
+  }
+
   std::string ExplainBudgetSpent() const {
     return "not explained: explaining this decision took its budget of " + std::to_string(m_.limits.max_eval_steps) +
            " steps";
@@ -482,7 +561,7 @@ class Decider {
         }
       }
       set_by_[a.slot] = &rule;
-      if (stage.hit == HitPolicy::kCollect && f.type->kind() == TK::kList) {
+      if (CollectsAll(stage.hit) && f.type->kind() == TK::kList) {
         if (!touched_in_stage(stage, a.slot)) decided_[a.slot] = Value();
         if (!AppendUnique(v, &decided_[a.slot])) {
           OverBudget();

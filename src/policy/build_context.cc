@@ -192,15 +192,24 @@ std::unique_ptr<const Program> BuildContext::CompileExpr(const YamlNode& scalar,
                                                          std::string_view what) {
   const std::string* text = ExpectScalar(scalar, what);
   if (text == nullptr) return nullptr;
+  return CompileText(
+      *text, decls, expected, what,
+      [&](std::size_t offset) { return InScalar(scalar, offset); }, scalar.location);
+}
+
+std::unique_ptr<const Program> BuildContext::CompileText(
+    std::string_view text, const Declarations& decls, const TypePtr& expected,
+    std::string_view what, const std::function<SourceLocation(std::size_t)>& locate,
+    const SourceLocation& whole) {
   CompileOptions compile_options;
   compile_options.max_length = options_.limits.max_expression_length;
   compile_options.max_depth = options_.limits.max_expression_depth;
   compile_options.regex_pool = &regexes_;
   if (expected && expected->kind() == Type::Kind::kEnum) compile_options.result_enum = expected;
-  CompileResult compiled = CompileExpression(*text, decls, compile_options);
+  CompileResult compiled = CompileExpression(text, decls, compile_options);
   for (ExprIssue& issue : compiled.issues) {
     Error(issue.code.empty() ? "expr.syntax" : issue.code, std::move(issue.message),
-          InScalar(scalar, issue.offset));
+          locate(issue.offset));
   }
   if (!compiled.issues.empty() || !compiled.program) return nullptr;
   if (expected && compiled.program->type() &&
@@ -208,7 +217,7 @@ std::unique_ptr<const Program> BuildContext::CompileExpr(const YamlNode& scalar,
     Error("expr.type",
           std::string(what) + " must be " + expected->ToString() + ", but this expression is " +
               compiled.program->type()->ToString(),
-          scalar.location);
+          whole);
     return nullptr;
   }
   return std::move(compiled.program);

@@ -9,6 +9,7 @@
 #define AFTERSALES_POLICY_BUILD_CONTEXT_H_
 
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -73,6 +74,15 @@ class BuildContext {
   // rule 'x'") in type mismatch messages. Null when any issue.
   std::unique_ptr<const Program> CompileExpr(const YamlNode& scalar, const Declarations& decls,
                                              const TypePtr& expected, std::string_view what);
+
+  // Compiles `text`, which was generated (a decision table's cell turned
+  // into a condition): `locate` maps a byte offset of `text` to its place
+  // in the file, and a result that does not fit `expected` is reported at
+  // `whole`. Null when any issue.
+  std::unique_ptr<const Program> CompileText(std::string_view text, const Declarations& decls,
+                                             const TypePtr& expected, std::string_view what,
+                                             const std::function<SourceLocation(std::size_t)>& locate,
+                                             const SourceLocation& whole);
 
  private:
   LoadOptions options_;

@@ -151,6 +151,14 @@ void OverlayVariables(YamlNode* base, const YamlNode& overlay, std::size_t from)
 // Stages of an overlay over its base: a stage with a base stage's id merges
 // into it (its rules by id, its other keys replacing the base's); a rule id
 // the base has in another stage is an error; other stages are appended.
+// A stage's rules: its `rules`, or its table's `rows`.
+const YamlNode* RulesOf(const YamlNode& stage) {
+  if (!stage.IsMap()) return nullptr;
+  if (const YamlNode* rules = stage.Find("rules")) return rules;
+  const YamlNode* table = stage.Find("table");
+  return table != nullptr && table->IsMap() ? table->Find("rows") : nullptr;
+}
+
 void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& overlay,
                    BuildContext& ctx) {
   for (const YamlNode& stage : overlay) {
@@ -166,8 +174,14 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
       base->push_back(stage);
       continue;
     }
-    const YamlNode* over_rules = stage.Find("rules");
-    const YamlNode* base_rules = target->Find("rules");
+    // A table merges as rules do: its rows by id; its other keys (inputs,
+    // outputs), when given, replace the base table's.
+    const YamlNode* over_table = stage.Find("table");
+    const YamlNode* base_table = target->Find("table");
+    const bool tables = over_table != nullptr && over_table->IsMap() && base_table != nullptr &&
+                        base_table->IsMap();
+    const YamlNode* over_rules = tables ? over_table->Find("rows") : stage.Find("rules");
+    const YamlNode* base_rules = tables ? base_table->Find("rows") : target->Find("rules");
     std::vector<YamlNode> rules;
     if (base_rules != nullptr && base_rules->IsSequence()) rules = base_rules->items;
     if (over_rules != nullptr && over_rules->IsSequence()) {
@@ -179,7 +193,7 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
         if (rid != nullptr) {
           for (const YamlNode& other : *base) {
             if (&other == target) continue;
-            const YamlNode* other_rules = other.Find("rules");
+            const YamlNode* other_rules = RulesOf(other);
             if (other_rules == nullptr || !other_rules->IsSequence()) continue;
             for (const YamlNode& r : other_rules->items) {
               const std::string* oid = IdOf(r);
@@ -207,6 +221,23 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
     for (const auto& [key, value] : stage.entries) {
       if (!key.IsScalar() || key.value == "id") continue;
       if (key.value == "rules" && value.IsSequence()) continue;
+      if (key.value == "table" && tables) {
+        YamlNode table = *base_table;
+        for (const auto& [tkey, tvalue] : value.entries) {
+          if (!tkey.IsScalar() || (tkey.value == "rows" && tvalue.IsSequence())) continue;
+          SetEntry(&table, tkey, tvalue);
+        }
+        if (base_rules != nullptr && base_rules->IsSequence()) {
+          YamlNode seq = *base_rules;
+          seq.items = rules;
+          YamlNode rows_key;
+          rows_key.kind = YamlNode::Kind::kScalar;
+          rows_key.value = "rows";
+          SetEntry(&table, rows_key, seq);
+        }
+        SetEntry(&merged, key, table);
+        continue;
+      }
       // A stage's variables overlay by name, as the policy's do.
       const YamlNode* base_vars = target->Find("variables");
       if (key.value == "variables" && value.IsMap() && base_vars != nullptr && base_vars->IsMap()) {
@@ -217,7 +248,7 @@ void OverlayStages(std::vector<YamlNode>* base, const std::vector<YamlNode>& ove
       }
       SetEntry(&merged, key, value);
     }
-    if (base_rules != nullptr && base_rules->IsSequence()) {
+    if (!tables && base_rules != nullptr && base_rules->IsSequence()) {
       YamlNode seq = *base_rules;
       seq.items = std::move(rules);
       YamlNode key;

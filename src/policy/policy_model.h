@@ -112,12 +112,29 @@ struct Rule {
   SourceLocation when_location;
 };
 
-enum class HitPolicy { kFirst, kCollect };
+// How a stage's matching rules decide (DMN's hit policies). `first`: the
+// first match. `collect` and `rule_order`: every match, in order (lists
+// accumulate). The others are for decision tables and evaluate every row:
+// `unique`: at most one row may match (two fail the decision); `any`:
+// matching rows must set the same values (the first applies); `priority`:
+// the match whose first output comes first in that output's enum.
+enum class HitPolicy { kFirst, kCollect, kRuleOrder, kUnique, kAny, kPriority };
+
+// Every match contributes (collect, rule_order).
+inline bool CollectsAll(HitPolicy hit) {
+  return hit == HitPolicy::kCollect || hit == HitPolicy::kRuleOrder;
+}
 
 struct Stage {
   std::string id;
   std::string description;
   HitPolicy hit = HitPolicy::kFirst;
+  // Its rules are a decision table's rows (`table:` instead of `rules:`).
+  bool table = false;
+  // hit: priority: the decision slot of the table's first output and its
+  // enum, whose word order ranks matching rows.
+  std::uint32_t priority_slot = 0;
+  std::shared_ptr<const EnumType> priority_enum;
   std::vector<Rule> rules;
   SourceLocation location;
 };

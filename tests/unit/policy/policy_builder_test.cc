@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(AllProblemsAtOnceInFileOrder) {
       "locales are zh-CN, en\n"
       "rules.yaml:23:23: the value of 'resolution' must be a word of enum 'resolution', not "
       "'rejected' (did you mean 'reject'?)\n"
-      "rules.yaml:25:10: the 'hit' of stage 'extra' must be first or collect, not 'colect' "
+      "rules.yaml:25:10: the 'hit' of stage 'extra' must be first, collect, unique, priority, any or rule_order, not 'colect' "
       "(did you mean 'collect'?)\n");
 }
 
