@@ -685,7 +685,7 @@ void BuildRow(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Policy
       if (when->items.size() != inputs.size()) {
         ctx.Error("schema.value",
                   "the 'when' of " + what + " has " + std::to_string(when->items.size()) +
-                      " cells, but the table has " + std::to_string(inputs.size()) + " inputs",
+                      (when->items.size() == 1 ? " cell" : " cells") + ", but the table has " + std::to_string(inputs.size()) + " inputs",
                   when->location);
       } else {
         std::string composed;
@@ -731,7 +731,7 @@ void BuildRow(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Policy
       if (then->items.size() != outputs.size()) {
         ctx.Error("schema.value",
                   "the 'then' of " + what + " has " + std::to_string(then->items.size()) +
-                      " cells, but the table has " + std::to_string(outputs.size()) + " outputs",
+                      (then->items.size() == 1 ? " cell" : " cells") + ", but the table has " + std::to_string(outputs.size()) + " outputs",
                   then->location);
       } else {
         for (std::size_t i = 0; i < outputs.size(); ++i) {

@@ -5,8 +5,11 @@ committed). One folder per target under --out, one input per file:
 
   fuzz_policy_loader  rules/*.yaml, the platform overlays over the shipped
                       policy ("#@shipped"), the whole shipped policy as one
-                      input ("#@file"), tests/policies/bad/*.yaml, and the
-                      bad overlays over tests/policies/extends_base
+                      input ("#@file"), tests/policies/bad/*.yaml (the
+                      table_*.yaml ones: every malformed table cell), the
+                      decision-table example examples/tables/policy.yaml
+                      (every cell form), and the bad overlays over
+                      tests/policies/extends_base
   fuzz_expression     every `when:`, `check:` and computed `then:` value in
                       those policies, and expressions that use each builtin
   fuzz_case_json      examples/cases/*.json and *.yaml, each line of
@@ -118,6 +121,7 @@ def policy_files(src):
     files += sorted((src / "rules" / "platforms").glob("*/*.yaml"))
     files += sorted((src / "tests" / "policies" / "bad").glob("*.yaml"))
     files += sorted((src / "tests" / "policies" / "extends_base").glob("*.yaml"))
+    files += sorted((src / "examples" / "tables").glob("*.yaml"))
     return files
 
 

@@ -408,7 +408,7 @@ stages:
        "policy.yaml:12:23: output 'resoluton' of the table of stage 's' is not a declared decision field (did you mean 'resolution'?)\n"
        "policy.yaml:14:37: '=<' in the cell of row 'a' for input 'item.paid_cents' is not a comparison (did you mean '<='?); a cell compares with <, <=, >, >=, == or !=\n"
        "policy.yaml:15:25: the 'when' of row 'b' has 2 cells, but the table has 3 inputs\n"
-       "policy.yaml:15:43: the 'then' of row 'b' has 1 cells, but the table has 2 outputs\n"
+       "policy.yaml:15:43: the 'then' of row 'b' has 1 cell, but the table has 2 outputs\n"
        "policy.yaml:16:38: the cell of row 'c' for input 'item.paid_cents' is an empty range: no value is at least 5 and at most 1\n"
        "policy.yaml:17:36: the cell of row 'd' for input 'item.paid_cents' must be bool, but this expression is int\n"
        "policy.yaml:18:16: row id 'a' is used twice (first at policy.yaml:14:16)\n"
