@@ -451,7 +451,7 @@ class Decider {
     const Rule* chosen = hits.front();
     if (stage.hit == HitPolicy::kUnique && hits.size() > 1) {
       Error("stage '" + stage.id + "' (hit: unique): rows " + RowList(hits) +
-                " all match; at most one may",
+                (hits.size() == 2 ? " both match" : " all match") + "; at most one may",
             "", hits[1]->id, hits[1]->location);
       return true;
     }

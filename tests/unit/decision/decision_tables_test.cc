@@ -277,7 +277,7 @@ stages:
   BOOST_TEST(Fired(d) == "big");
   d = Decide(*p, R"({"item":{"paid_cents":70}})");
   BOOST_TEST(!d.ok());
-  BOOST_TEST(Errors(d) == "stage 's' (hit: unique): rows 'small' and 'mid' all match; at most one may\n");
+  BOOST_TEST(Errors(d) == "stage 's' (hit: unique): rows 'small' and 'mid' both match; at most one may\n");
   d = Decide(*p, R"({})");
   BOOST_TEST(d.ok(), Errors(d));
   BOOST_TEST(Fired(d) == "");
