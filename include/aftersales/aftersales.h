@@ -87,6 +87,7 @@ AFTERSALES_EXPORT const char* aftersales_version(void);
 #include "aftersales/expression.h"
 #include "aftersales/facts.h"
 #include "aftersales/issue.h"
+#include "aftersales/lint.h"
 #include "aftersales/loader.h"
 #include "aftersales/options.h"
 #include "aftersales/policy.h"

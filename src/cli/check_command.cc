@@ -11,6 +11,17 @@ int RunCheck(const CheckArgs& args) {
   for (const Issue& issue : loaded.issues) PrintError(issue.ToString());
   if (!loaded.ok()) return kExitBadInput;
   const Policy& p = *loaded.policy;
+  if (args.strict) {
+    LintReport report = LintPolicy(p);
+    if (!report.findings.empty()) {
+      std::string text = FormatLintText(report);
+      if (!text.empty() && text.back() == '\n') text.pop_back();
+      PrintError(text);
+      PrintError(fmt::format("check --strict: {} lint finding{}", report.findings.size(),
+                             report.findings.size() == 1 ? "" : "s"));
+      return kExitEvalFailed;
+    }
+  }
   std::string out = fmt::format("ok: {} {} {}\n", p.name(), p.version(), p.digest());
   if (!p.platform_overlays().empty()) {
     std::string list;

@@ -28,6 +28,7 @@ int RunDecide(const DecideArgs& args);
 
 struct CheckArgs {
   std::string policy;
+  bool strict = false;  // lint too, and fail on any finding
 };
 int RunCheck(const CheckArgs& args);
 
@@ -51,6 +52,15 @@ struct ExprArgs {
   std::string expr;
 };
 int RunExpr(const ExprArgs& args);
+
+// Static checks with counterexamples (docs/cli.md, "aftersales lint"):
+// exit 1 with an error-severity finding, 0 otherwise, 2 when the policy
+// does not load.
+struct LintArgs {
+  std::string policy;
+  std::string format = "text";
+};
+int RunLint(const LintArgs& args);
 
 // Writes the policy's lock file (docs/cli.md, "aftersales lock").
 struct LockArgs {

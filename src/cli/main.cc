@@ -60,6 +60,13 @@ int main(int argc, char** argv) {
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand("check", "Load and validate a policy; report every problem");
   check_cmd->add_option("--policy", check.policy, "Policy file or folder")->required();
+  check_cmd->add_flag("--strict", check.strict, "Lint it too, and fail on any finding (warnings included)");
+
+  LintArgs lint;
+  CLI::App* lint_cmd = app.add_subcommand(
+      "lint", "Find rules that never fire, overlapping rows, gaps and unused declarations, with counterexamples");
+  lint_cmd->add_option("--policy", lint.policy, "Policy file or folder")->required();
+  lint_cmd->add_option("--format", lint.format, "Output format")->check(CLI::IsMember({"text", "json"}));
 
   DiffArgs diff;
   CLI::App* diff_cmd = app.add_subcommand("diff", "Decide cases under two policies and report what changes");
@@ -118,6 +125,8 @@ int main(int argc, char** argv) {
     code = RunDecide(decide);
   } else if (check_cmd->parsed()) {
     code = RunCheck(check);
+  } else if (lint_cmd->parsed()) {
+    code = RunLint(lint);
   } else if (test_cmd->parsed()) {
     code = RunTest(test);
   } else if (diff_cmd->parsed()) {

@@ -14,6 +14,7 @@
 #include "expr/builtins.h"
 #include "expr/regex_pool.h"
 #include "decision/policy_impl.h"
+#include "decision/stage_probe.h"
 #include "decision/policy_internal.h"
 #include "decision/decision_writer.h"
 #include "policy/script_template.h"
@@ -142,26 +143,32 @@ class Decider {
     set_by_.assign(m.schema.decisions.size(), nullptr);
   }
 
+  // Runs the stages before `stage_index`, then tries every rule of that
+  // stage as if it were the only one (StageProbe, stage_probe.h).
+  void Probe(std::size_t stage_index, StageProbe* out) {
+    for (std::size_t i = 0; i < stage_index && i < m_.stages.size(); ++i) {
+      if (!RunStage(m_.stages[i])) return;
+    }
+    if (stage_index >= m_.stages.size()) return;
+    const Stage& stage = m_.stages[stage_index];
+    out->reached = true;
+    out->matched.assign(stage.rules.size(), false);
+    out->outputs.assign(stage.rules.size(), {});
+    for (std::size_t r = 0; r < stage.rules.size(); ++r) {
+      const Rule& rule = stage.rules[r];
+      if (OverBudget()) {
+        out->reached = false;
+        return;
+      }
+      if (!Matches(stage, rule)) continue;
+      out->matched[r] = true;
+      for (const Assignment& a : rule.then) out->outputs[r].push_back(ValueOf(a));
+    }
+  }
+
   void Run() {
     for (const Stage& stage : m_.stages) {
-      if (stage.hit == HitPolicy::kUnique || stage.hit == HitPolicy::kAny ||
-          stage.hit == HitPolicy::kPriority) {
-        if (!RunSingleHit(stage)) return;
-        continue;
-      }
-      bool decided = false;
-      for (const Rule& rule : stage.rules) {
-        if (OverBudget()) return;
-        if (decided) {
-          Trace(stage, rule, RuleTrace::Outcome::kNotReached, "");
-          continue;
-        }
-        if (!Matches(stage, rule)) continue;
-        matched_.push_back(&rule);
-        if (build_fields_) d_->matched_rules.push_back(rule.id);
-        Apply(stage, rule);
-        if (stage.hit == HitPolicy::kFirst) decided = true;
-      }
+      if (!RunStage(stage)) return;
     }
     // A budget spent by the last rule is the error, not what it left undone.
     if (OverBudget()) return;
@@ -424,6 +431,28 @@ class Decider {
       ctx_.steps_left = steps_left;
     }
     return false;
+  }
+
+  // One stage, as its hit policy says. False when the budget ran out.
+  bool RunStage(const Stage& stage) {
+    if (stage.hit == HitPolicy::kUnique || stage.hit == HitPolicy::kAny ||
+        stage.hit == HitPolicy::kPriority) {
+      return RunSingleHit(stage);
+    }
+    bool decided = false;
+    for (const Rule& rule : stage.rules) {
+      if (OverBudget()) return false;
+      if (decided) {
+        Trace(stage, rule, RuleTrace::Outcome::kNotReached, "");
+        continue;
+      }
+      if (!Matches(stage, rule)) continue;
+      matched_.push_back(&rule);
+      if (build_fields_) d_->matched_rules.push_back(rule.id);
+      Apply(stage, rule);
+      if (stage.hit == HitPolicy::kFirst) decided = true;
+    }
+    return true;
   }
 
   // A `then` value of `rule` as it would be set (an error value when it
@@ -714,6 +743,16 @@ class DecidedFields final : public FieldSource {
 };
 
 }  // namespace
+
+StageProbe ProbeStage(const PolicyImpl& policy, const FactsData& facts, std::size_t stage) {
+  StageProbe out;
+  Decision d;
+  DecideOptions options;
+  Decider decider(policy.model(), policy.vocabulary(), policy.default_zone(), facts, options, &d,
+                  /*build_fields=*/false);
+  decider.Probe(stage, &out);
+  return out;
+}
 
 const VocabularySlots& PolicyImpl::vocabulary() const {
   std::call_once(vocabulary_once_, [this] {
