@@ -17,6 +17,9 @@ constexpr std::size_t kRegionLimit = 512;
 // Named values inlined into one another, at most (the loader bounds them too).
 constexpr int kMaxDepth = 64;
 
+// `a.b.c` for an identifier with selects on it (none test-only).
+std::optional<std::string> ChainName(const Expr& e);
+
 bool IsCodedType(const Type& t) {
   switch (t.kind()) {
     case TK::kBool:
@@ -129,17 +132,24 @@ std::vector<Truth> ConditionAnalyzer::AnalyzeConjuncts(const Program& program) {
   return out;
 }
 
-const VarDecl* ConditionAnalyzer::Resolve(const Expr& e) const {
+namespace {
+std::optional<std::string> ChainName(const Expr& e) {
   std::vector<const Expr*> chain;
   const Expr* cur = &e;
   while (cur->kind == Expr::Kind::kSelect && !cur->test_only) {
     chain.push_back(cur);
     cur = cur->args[0].get();
   }
-  if (cur->kind != Expr::Kind::kIdent) return nullptr;
+  if (cur->kind != Expr::Kind::kIdent) return std::nullopt;
   std::string name = cur->name;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) name += "." + (*it)->name;
-  return decls_.Find(name);
+  return name;
+}
+}  // namespace
+
+const VarDecl* ConditionAnalyzer::Resolve(const Expr& e) const {
+  std::optional<std::string> name = ChainName(e);
+  return name ? decls_.Find(*name) : nullptr;
 }
 
 std::uint32_t ConditionAnalyzer::FactAtom(const VarDecl& d) {
@@ -371,7 +381,9 @@ Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) 
   }
   if (e.kind == Expr::Kind::kSelect && e.test_only) {
     // has(fact): never an error.
-    if (const VarDecl* d = Resolve(*e.args[0])) {
+    std::optional<std::string> operand = ChainName(*e.args[0]);
+    const VarDecl* d = operand ? decls_.Find(*operand + "." + e.name) : nullptr;
+    if (d) {
       if (d->ref.space == kFactSpace) {
         std::uint32_t a = FactAtom(*d);
         const CodeSet& u = atoms_->atom(a).universe;

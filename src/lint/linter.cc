@@ -217,12 +217,10 @@ class ModelLinter {
       bool gave_up = false;
       for (std::size_t j = 0; j < r && !rest.empty(); ++j) {
         if (!live[j] || !Meets(rest, t[j])) continue;
-        std::optional<Region> next = rest.Minus(t[j], atoms_.universes(), kWorkLimit);
-        if (!next) {
+        if (!rest.Subtract(t[j], atoms_.universes(), kWorkLimit)) {
           gave_up = true;
           break;
         }
-        rest = std::move(*next);
         used.push_back(j);
       }
       if (gave_up || !rest.empty()) continue;
@@ -232,9 +230,7 @@ class ModelLinter {
         bool covered = true;
         for (std::size_t i = 0; i < used.size() && covered; ++i) {
           if (i == k) continue;
-          std::optional<Region> next = others_rest.Minus(t[used[i]], atoms_.universes(), kWorkLimit);
-          if (!next) covered = false;
-          else others_rest = std::move(*next);
+          covered = others_rest.Subtract(t[used[i]], atoms_.universes(), kWorkLimit);
         }
         if (covered && others_rest.empty()) used.erase(used.begin() + static_cast<std::ptrdiff_t>(k));
       }
@@ -343,9 +339,7 @@ class ModelLinter {
     Region rest(universe_);
     for (const Region& r : t) {
       if (r.empty()) continue;
-      std::optional<Region> next = rest.Minus(r, atoms_.universes(), kWorkLimit);
-      if (!next) return;
-      rest = std::move(*next);
+      if (!rest.Subtract(r, atoms_.universes(), kWorkLimit)) return;
       if (rest.empty()) return;
     }
     std::optional<Witness> w = Find(rest, s, [&](const StageProbe& p) {

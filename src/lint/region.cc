@@ -250,30 +250,46 @@ Region Region::Intersect(const Box& box) const {
   return out;
 }
 
+bool Region::Subtract(const Box& other, const std::vector<CodeSet>& universes, std::size_t limit) {
+  std::vector<Box> pieces;
+  std::size_t kept = 0;
+  std::vector<Box> added;
+  for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    if (!boxes_[i].Intersects(other)) {
+      if (kept != i) boxes_[kept] = std::move(boxes_[i]);
+      ++kept;
+      continue;
+    }
+    pieces.clear();
+    boxes_[i].Minus(other, universes, &pieces);
+    for (Box& p : pieces) added.push_back(std::move(p));
+    if (kept + added.size() > limit) return false;
+  }
+  boxes_.resize(kept);
+  for (Box& p : added) boxes_.push_back(std::move(p));
+  return boxes_.size() <= limit;
+}
+
+bool Region::Subtract(const Region& other, const std::vector<CodeSet>& universes, std::size_t limit) {
+  for (const Box& b : other.boxes_) {
+    if (boxes_.empty()) return true;
+    if (!Subtract(b, universes, limit)) return false;
+  }
+  return true;
+}
+
 std::optional<Region> Region::Minus(const Box& other, const std::vector<CodeSet>& universes,
                                     std::size_t limit) const {
-  Region out;
-  std::vector<Box> pieces;
-  for (const Box& a : boxes_) {
-    pieces.clear();
-    a.Minus(other, universes, &pieces);
-    for (Box& p : pieces) out.boxes_.push_back(std::move(p));
-    if (out.boxes_.size() > limit) return std::nullopt;
-  }
+  Region out = *this;
+  if (!out.Subtract(other, universes, limit)) return std::nullopt;
   return out;
 }
 
 std::optional<Region> Region::Minus(const Region& other, const std::vector<CodeSet>& universes,
                                     std::size_t limit) const {
-  Region cur = *this;
-  for (const Box& b : other.boxes_) {
-    if (cur.empty()) break;
-    if (!cur.Intersects(b)) continue;
-    std::optional<Region> next = cur.Minus(b, universes, limit);
-    if (!next) return std::nullopt;
-    cur = std::move(*next);
-  }
-  return cur;
+  Region out = *this;
+  if (!out.Subtract(other, universes, limit)) return std::nullopt;
+  return out;
 }
 
 bool Region::Intersects(const Box& box) const {

@@ -101,6 +101,10 @@ class Region {
   std::optional<Region> Minus(const Box& other, const std::vector<CodeSet>& universes,
                               std::size_t limit) const;
   bool Intersects(const Box& box) const;
+  // In place: this region without `other`. False (and the region is not
+  // known any more) when it would take more than `limit` boxes.
+  bool Subtract(const Box& other, const std::vector<CodeSet>& universes, std::size_t limit);
+  bool Subtract(const Region& other, const std::vector<CodeSet>& universes, std::size_t limit);
 
  private:
   std::vector<Box> boxes_;
