@@ -24,7 +24,8 @@ namespace aftersales {
 struct LintFinding {
   Severity severity = Severity::kError;
   // shadowed, overlap, disagree, gap, unsatisfiable (errors); unused,
-  // missing_locale (warnings).
+  // missing_locale, incomplete (warnings; incomplete: the work limit
+  // stopped the analysis, so later checks did not run).
   std::string code;
   std::string message;
   SourceLocation location;
@@ -41,9 +42,17 @@ struct LintReport {
   AFTERSALES_EXPORT bool has_errors() const;
 };
 
+struct LintOptions {
+  // How much analysis one run may do, in units of about one comparison of
+  // two sets of cases (the shipped policy with its overlays takes under a
+  // million, a 3,000-row table 30 to 200 million). Past it, lint stops and
+  // says so with an `incomplete` warning instead of running on.
+  long long max_work = 2'000'000'000;
+};
+
 // Lints `policy` and each of its platform overlays (a finding they share
 // is reported once). Never fails: a policy that loaded can be linted.
-AFTERSALES_EXPORT LintReport LintPolicy(const Policy& policy);
+AFTERSALES_EXPORT LintReport LintPolicy(const Policy& policy, const LintOptions& options = {});
 
 // `file:line:column: severity: message [code]`, each counterexample below
 // its finding, indented.

@@ -80,8 +80,8 @@ struct ConditionAnalyzer::Term {
   Value constant;
 };
 
-ConditionAnalyzer::ConditionAnalyzer(AtomTable* atoms, const std::string& stage)
-    : atoms_(atoms), stage_(stage), decls_(atoms->model().schema.declarations) {
+ConditionAnalyzer::ConditionAnalyzer(AtomTable* atoms, const std::string& stage, Budget* budget)
+    : atoms_(atoms), stage_(stage), budget_(budget), decls_(atoms->model().schema.declarations) {
   const PolicyModel& m = atoms->model();
   for (std::uint32_t i = 0; i < m.named_values.size(); ++i) {
     const NamedValue& nv = m.named_values[i];
@@ -375,7 +375,7 @@ Truth ConditionAnalyzer::Comparison(const std::string& op, const Term& l, const 
 }
 
 Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) {
-  if (depth > kMaxDepth) return Opaque(e, src);
+  if (depth > kMaxDepth || (budget_ && budget_->spent())) return Opaque(e, src);
   if (e.kind == Expr::Kind::kLiteral && e.literal.kind() == Value::Kind::kBool) {
     return e.literal.bool_value() ? Truth{Region::Everything(), Region()} : Truth{Region(), Region::Everything()};
   }
@@ -413,6 +413,7 @@ Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) 
     Truth a = Condition(*e.args[0], src, depth + 1);
     Truth b = Condition(*e.args[1], src, depth + 1);
     Truth out;
+    if (budget_ && !budget_->Spend(PairCost(a.t, b.t) + PairCost(a.f, b.f))) return Opaque(e, src);
     if (f == "_&&_") {
       std::optional<Region> t = a.t.Intersect(b.t, kRegionLimit);
       if (!t) return Opaque(e, src);
@@ -437,6 +438,9 @@ Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) 
     Truth c = Condition(*e.args[0], src, depth + 1);
     Truth x = Condition(*e.args[1], src, depth + 1);
     Truth y = Condition(*e.args[2], src, depth + 1);
+    if (budget_ && !budget_->Spend(PairCost(c.t, x.t) + PairCost(c.f, y.t) + PairCost(c.t, x.f) + PairCost(c.f, y.f))) {
+      return Opaque(e, src);
+    }
     auto ct_xt = c.t.Intersect(x.t, kRegionLimit), cf_yt = c.f.Intersect(y.t, kRegionLimit);
     auto ct_xf = c.t.Intersect(x.f, kRegionLimit), cf_yf = c.f.Intersect(y.f, kRegionLimit);
     if (!ct_xt || !cf_yt || !ct_xf || !cf_yf) return Opaque(e, src);

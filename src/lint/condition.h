@@ -103,7 +103,9 @@ struct Truth {
 // stage's, whose named values it sees as well.
 class ConditionAnalyzer {
  public:
-  ConditionAnalyzer(AtomTable* atoms, const std::string& stage);
+  // `budget` (shared, may be null) bounds the work; once it is spent,
+  // every condition is an atom.
+  ConditionAnalyzer(AtomTable* atoms, const std::string& stage, Budget* budget = nullptr);
   ~ConditionAnalyzer();
 
   // `program`'s condition. Never fails: what cannot be looked into is an atom.
@@ -130,6 +132,7 @@ class ConditionAnalyzer {
 
   AtomTable* atoms_;
   std::string stage_;
+  Budget* budget_;
   Declarations decls_;
   // Named values' sources, parsed once.
   std::unordered_map<std::uint32_t, std::pair<std::string, ExprPtr>> named_;

@@ -43,6 +43,8 @@ using namespace internal::lint;
 constexpr std::size_t kWorkLimit = 4096;
 // Boxes of a region tried for a witness.
 constexpr std::size_t kWitnessTries = 24;
+// What building and running one witness counts against the budget.
+constexpr std::int64_t kWitnessCost = 50'000;
 // Pairs reported per stage for overlap and disagree.
 constexpr std::size_t kMaxPairs = 100;
 
@@ -78,8 +80,8 @@ class ModelLinter {
  public:
   // Lints the rules of `impl` (the policy or one of its overlays), adding
   // to `out`.
-  ModelLinter(const PolicyImpl& impl, std::vector<LintFinding>* out)
-      : impl_(impl), m_(impl.model()), atoms_(m_), witnesses_(impl, &atoms_), out_(out) {}
+  ModelLinter(const PolicyImpl& impl, Budget* budget, std::vector<LintFinding>* out)
+      : impl_(impl), m_(impl.model()), atoms_(m_), witnesses_(impl, &atoms_), budget_(budget), out_(out) {}
 
   // Restricts the cases linted to those whose `slot` fact is one of `words`
   // (absent too, when `absent`).
@@ -92,9 +94,19 @@ class ModelLinter {
   }
 
   void Run() {
-    for (std::size_t s = 0; s < m_.stages.size(); ++s) LintStage(s);
     Unused();
     MissingLocales();
+    for (std::size_t s = 0; s < m_.stages.size(); ++s) {
+      LintStage(s);
+      if (budget_->spent()) {
+        Add(Severity::kWarning, "incomplete",
+            fmt::format("lint stopped in stage '{}': its conditions take more analysis than the limit "
+                        "allows, so this stage and the ones after it were not fully checked",
+                        m_.stages[s].id),
+            m_.stages[s].location, {}, nullptr);
+        return;
+      }
+    }
   }
 
  private:
@@ -141,6 +153,7 @@ class ModelLinter {
   template <typename Confirm>
   std::optional<Witness> Find(const Region& region, std::size_t s, Confirm&& confirm) {
     for (const Box* box : Candidates(region)) {
+      if (!budget_->Spend(kWitnessCost)) return std::nullopt;
       std::optional<Witness> w = witnesses_.Build(*box);
       if (!w) continue;
       const internal::FactsData* data = internal::PolicyInternal::Data(w->facts);
@@ -152,7 +165,7 @@ class ModelLinter {
 
   void LintStage(std::size_t s) {
     const Stage& stage = m_.stages[s];
-    ConditionAnalyzer an(&atoms_, stage.id);
+    ConditionAnalyzer an(&atoms_, stage.id, budget_);
     const std::size_t n = stage.rules.size();
     std::vector<Region> t(n);
     std::vector<bool> live(n, true);
@@ -216,7 +229,7 @@ class ModelLinter {
       std::vector<std::size_t> used;
       bool gave_up = false;
       for (std::size_t j = 0; j < r && !rest.empty(); ++j) {
-        if (!live[j] || !Meets(rest, t[j])) continue;
+        if (!live[j] || !budget_->Spend(PairCost(rest, t[j])) || !Meets(rest, t[j])) continue;
         if (!rest.Subtract(t[j], atoms_.universes(), kWorkLimit)) {
           gave_up = true;
           break;
@@ -230,6 +243,7 @@ class ModelLinter {
         bool covered = true;
         for (std::size_t i = 0; i < used.size() && covered; ++i) {
           if (i == k) continue;
+          if (!budget_->Spend(PairCost(others_rest, t[used[i]]))) return;
           covered = others_rest.Subtract(t[used[i]], atoms_.universes(), kWorkLimit);
         }
         if (covered && others_rest.empty()) used.erase(used.begin() + static_cast<std::ptrdiff_t>(k));
@@ -268,7 +282,7 @@ class ModelLinter {
     for (std::size_t j = 1; j < t.size(); ++j) {
       if (!live[j]) continue;
       for (std::size_t i = 0; i < j; ++i) {
-        if (!live[i] || !Meets(t[i], t[j])) continue;
+        if (!live[i] || !budget_->Spend(PairCost(t[i], t[j])) || !Meets(t[i], t[j])) continue;
         if (disagree && SameConstants(stage.rules[i], stage.rules[j])) continue;
         std::optional<Region> both = t[i].Intersect(t[j], kWorkLimit);
         if (!both || both->empty()) continue;
@@ -339,6 +353,7 @@ class ModelLinter {
     Region rest(universe_);
     for (const Region& r : t) {
       if (r.empty()) continue;
+      if (!budget_->Spend(PairCost(rest, r))) return;
       if (!rest.Subtract(r, atoms_.universes(), kWorkLimit)) return;
       if (rest.empty()) return;
     }
@@ -497,6 +512,7 @@ class ModelLinter {
   const PolicyModel& m_;
   AtomTable atoms_;
   WitnessBuilder witnesses_;
+  Budget* budget_;
   Box universe_;
   std::vector<LintFinding>* out_;
 };
@@ -508,12 +524,13 @@ bool LintReport::has_errors() const {
                      [](const LintFinding& f) { return f.severity == Severity::kError; });
 }
 
-LintReport LintPolicy(const Policy& policy) {
+LintReport LintPolicy(const Policy& policy, const LintOptions& options) {
   LintReport report;
+  Budget budget(options.max_work);
   const PolicyImpl& impl = internal::PolicyInternal::Impl(policy);
   const auto& overlays = impl.platform_overlays();
   {
-    ModelLinter base(impl, &report.findings);
+    ModelLinter base(impl, &budget, &report.findings);
     if (!overlays.empty() && impl.model().platforms) {
       // The policy's own rules decide the platforms without an overlay.
       const internal::PlatformsDecl& p = *impl.model().platforms;
@@ -532,7 +549,7 @@ LintReport LintPolicy(const Policy& policy) {
     std::map<const Policy*, std::vector<int>> by_policy;
     for (const PlatformOverlay& o : overlays) by_policy[o.policy.get()].push_back(p.platforms->IndexOf(o.platform));
     for (const auto& [overlay, words] : by_policy) {
-      ModelLinter linter(internal::PolicyInternal::Impl(*overlay), &report.findings);
+      ModelLinter linter(internal::PolicyInternal::Impl(*overlay), &budget, &report.findings);
       linter.Pin(p.fact_slot, words, false);
       linter.Run();
     }

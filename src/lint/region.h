@@ -110,6 +110,28 @@ class Region {
   std::vector<Box> boxes_;
 };
 
+// How much set algebra a lint may do (about one unit per pair of boxes
+// compared), shared by everything of one run: a policy built to make its
+// regions explode ends the analysis early instead of running for hours.
+class Budget {
+ public:
+  explicit Budget(std::int64_t units) : left_(units) {}
+  // Spends `units`; false once the budget is gone (and from then on).
+  bool Spend(std::int64_t units) {
+    left_ -= units;
+    return left_ >= 0;
+  }
+  bool spent() const { return left_ < 0; }
+
+ private:
+  std::int64_t left_;
+};
+
+// The pairs of boxes an operation on `a` and `b` compares.
+inline std::int64_t PairCost(const Region& a, const Region& b) {
+  return static_cast<std::int64_t>(a.boxes().size() + 1) * static_cast<std::int64_t>(b.boxes().size() + 1);
+}
+
 }  // namespace aftersales::internal::lint
 
 #endif  // AFTERSALES_LINT_REGION_H_

@@ -1,6 +1,7 @@
 // Fuzz target: policy YAML bytes -> the loader (YAML reader, schema,
 // header, stages, rules, expressions, scripts, invariants, the digest);
-// when the policy loads, it decides the example cases.
+// when the policy loads, it decides the example cases and (unless it
+// extends the shipped policy, whose lint takes too long per input) lints it.
 //
 // The input is one policy file. Lines that split it:
 //   #@file      the text after it is the next file of the same policy
@@ -83,7 +84,24 @@ std::vector<PolicySource> Split(std::string_view text, bool* shipped) {
   return files;
 }
 
-void Exercise(const aftersales::LoadResult& loaded) {
+// Lints the policy within a small budget: every finding is well formed,
+// and every counterexample is a case the policy reads.
+void Lint(const aftersales::Policy& policy) {
+  aftersales::LintOptions options;
+  options.max_work = 5'000'000;
+  aftersales::LintReport report = aftersales::LintPolicy(policy, options);
+  for (const aftersales::LintFinding& f : report.findings) {
+    FUZZ_CHECK(!f.code.empty() && !f.message.empty(), f.message);
+    if (f.counterexample.empty()) continue;
+    aftersales::Result<aftersales::Facts> facts = policy.ReadFactsJson(f.counterexample, "counterexample.json");
+    FUZZ_CHECK(facts.ok(), f.counterexample);
+    aftersales_fuzz::DecideAndCheck(policy, *facts);
+  }
+  (void)aftersales::FormatLintText(report);
+  (void)aftersales::FormatLintJson(report);
+}
+
+void Exercise(const aftersales::LoadResult& loaded, bool lint) {
   const Fixture& f = GetFixture();
   bool has_errors = aftersales::HasErrors(loaded.issues);
   FUZZ_CHECK(loaded.ok() != has_errors, aftersales::FormatIssues(loaded.issues));
@@ -107,6 +125,7 @@ void Exercise(const aftersales::LoadResult& loaded) {
   }
   aftersales::Result<aftersales::Facts> empty = policy.ReadFactsJson("{}");
   if (empty.ok()) aftersales_fuzz::DecideAndCheck(policy, *empty);
+  if (lint) Lint(policy);
 }
 
 }  // namespace
@@ -121,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // One policy of one or more files: the public entry point.
     std::vector<std::pair<std::string, std::string>> files;
     for (PolicySource& s : sources) files.emplace_back(std::move(s.file_name), std::move(s.text));
-    Exercise(aftersales::LoadPolicyFromStrings(files, f.options));
+    Exercise(aftersales::LoadPolicyFromStrings(files, f.options), /*lint=*/true);
     return 0;
   }
 
@@ -138,6 +157,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     loaded.policy = aftersales::internal::PolicyInternal::Wrap(
         std::make_shared<aftersales::internal::PolicyImpl>(std::move(*built.model)));
   }
-  Exercise(loaded);
+  Exercise(loaded, /*lint=*/!shipped);
   return 0;
 }

@@ -310,6 +310,22 @@ BOOST_AUTO_TEST_CASE(the_shipped_policy_and_its_example_lint_clean) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_work_limit_stops_the_analysis_and_says_so) {
+  auto p = MustLoad(Resolution(
+      "      - {id: a, when: \"issue.type == 'expired' || customer.tier == 'vip' || item.paid_cents > 5\", then: {resolution: refund_only}}\n"
+      "      - {id: b, when: \"issue.type == 'expired'\", then: {resolution: reject}}\n"));
+  BOOST_TEST(Findings(LintPolicy(*p), "shadowed").size() == 1u);
+  aftersales::LintOptions options;
+  options.max_work = 10;
+  LintReport report = LintPolicy(*p, options);
+  auto found = Findings(report, "incomplete");
+  BOOST_TEST_REQUIRE(found.size() == 1u, FormatLintText(report));
+  BOOST_TEST((found[0].severity == aftersales::Severity::kWarning));
+  BOOST_TEST(found[0].message.find("stage 'resolution'") != std::string::npos, found[0].message);
+  // Nothing is claimed that was not worked out.
+  BOOST_TEST(!report.has_errors(), FormatLintText(report));
+}
+
 BOOST_AUTO_TEST_CASE(json_report_shape) {
   auto p = MustLoad(Resolution(
       "      - {id: a, when: \"issue.type == 'expired'\", then: {resolution: refund_only}}\n"
