@@ -200,7 +200,7 @@ std::unique_ptr<const Program> BuildContext::CompileExpr(const YamlNode& scalar,
 std::unique_ptr<const Program> BuildContext::CompileText(
     std::string_view text, const Declarations& decls, const TypePtr& expected,
     std::string_view what, const std::function<SourceLocation(std::size_t)>& locate,
-    const SourceLocation& whole) {
+    const SourceLocation& whole, bool name_what) {
   CompileOptions compile_options;
   compile_options.max_length = options_.limits.max_expression_length;
   compile_options.max_depth = options_.limits.max_expression_depth;
@@ -208,6 +208,7 @@ std::unique_ptr<const Program> BuildContext::CompileText(
   if (expected && expected->kind() == Type::Kind::kEnum) compile_options.result_enum = expected;
   CompileResult compiled = CompileExpression(text, decls, compile_options);
   for (ExprIssue& issue : compiled.issues) {
+    if (name_what) issue.message += " (in " + std::string(what) + ")";
     Error(issue.code.empty() ? "expr.syntax" : issue.code, std::move(issue.message),
           locate(issue.offset));
   }

@@ -78,11 +78,13 @@ class BuildContext {
   // Compiles `text`, which was generated (a decision table's cell turned
   // into a condition): `locate` maps a byte offset of `text` to its place
   // in the file, and a result that does not fit `expected` is reported at
-  // `whole`. Null when any issue.
+  // `whole`. With `name_what`, every problem's message ends with
+  // " (in <what>)": a generated text's own words do not say where it came
+  // from. Null when any issue.
   std::unique_ptr<const Program> CompileText(std::string_view text, const Declarations& decls,
                                              const TypePtr& expected, std::string_view what,
                                              const std::function<SourceLocation(std::size_t)>& locate,
-                                             const SourceLocation& whole);
+                                             const SourceLocation& whole, bool name_what = false);
 
  private:
   LoadOptions options_;

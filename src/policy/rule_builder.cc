@@ -711,7 +711,7 @@ void BuildRow(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Policy
           std::string source = text.Render();
           auto program = ctx.CompileText(
               source, decls, Type::Bool(), cell_what,
-              [&](std::size_t at) { return text.Locate(at, ctx); }, cell.location);
+              [&](std::size_t at) { return text.Locate(at, ctx); }, cell.location, /*name_what=*/true);
           if (!program) {
             ok = false;
             continue;
