@@ -20,6 +20,7 @@
 #include "common/value.h"
 #include "expr/regex_pool.h"
 #include "policy/script_template.h"
+#include "decision/eval_setup.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
 #include "policy/policy_model.h"
@@ -235,21 +236,10 @@ std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, cons
   const Value* spaces[2] = {data.slots.data(), decided.data()};
   // Named values read facts only: worked out again, they are what the
   // decision showed.
-  std::vector<internal::NamedValueSlot> named(m.named_values.size());
-  for (std::size_t i = 0; i < named.size(); ++i) named[i].program = m.named_values[i].program.get();
-  internal::RegexPool regexes(m.limits.max_regex_memory, m.limits.max_policy_regex_memory,
-                              internal::RegexPool::WhenFull::kEmpty);
+  std::vector<internal::NamedValueSlot> named;
+  internal::RegexPool regexes = internal::MakeRegexPool(m);
   internal::EvalContext eval;
-  eval.spaces = spaces;
-  eval.num_spaces = 2;
-  eval.steps_left = m.limits.max_eval_steps;
-  eval.max_collection_size = m.limits.max_collection_size;
-  eval.max_string_length = m.limits.max_string_length;
-  eval.max_value_bytes = m.limits.max_decision_bytes;
-  eval.max_regex_memory = m.limits.max_regex_memory;
-  eval.regex_cache = &regexes;
-  eval.named = named.data();
-  eval.num_named = named.size();
+  internal::PrepareEvalContext(m, spaces, &regexes, &named, &eval);
   std::string text;
   std::vector<internal::RenderedSpan> spans;
   for (const std::string& id : d.matched_rules) {

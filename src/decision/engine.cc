@@ -17,6 +17,7 @@
 #include "decision/stage_probe.h"
 #include "decision/policy_internal.h"
 #include "decision/decision_writer.h"
+#include "decision/eval_setup.h"
 #include "policy/script_template.h"
 
 namespace aftersales::internal {
@@ -118,28 +119,15 @@ class Decider {
         facts_(facts),
         options_(options),
         d_(d),
-        regexes_(m.limits.max_regex_memory, m.limits.max_policy_regex_memory, RegexPool::WhenFull::kEmpty),
+        regexes_(MakeRegexPool(m)),
         explain_steps_left_(m.limits.max_eval_steps),
         build_fields_(build_fields) {
     decided_.resize(m.schema.decisions.size());
     for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
     spaces_[kFactSpace] = facts.slots.data();
     spaces_[kDecisionSpace] = decided_.data();
-    ctx_.spaces = spaces_;
-    ctx_.num_spaces = 2;
-    ctx_.steps_left = m.limits.max_eval_steps;
-    ctx_.max_collection_size = m.limits.max_collection_size;
-    ctx_.max_string_length = m.limits.max_string_length;
-    ctx_.max_value_bytes = m.limits.max_decision_bytes;
-    ctx_.max_regex_memory = m.limits.max_regex_memory;
-    ctx_.regex_cache = &regexes_;
     // The named values start unread; each is worked out when first read.
-    if (!m.named_values.empty()) {
-      named_.resize(m.named_values.size());
-      for (std::size_t i = 0; i < named_.size(); ++i) named_[i].program = m.named_values[i].program.get();
-      ctx_.named = named_.data();
-      ctx_.num_named = named_.size();
-    }
+    PrepareEvalContext(m, spaces_, &regexes_, &named_, &ctx_);
     set_by_.assign(m.schema.decisions.size(), nullptr);
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/time.h"
+#include "decision/eval_setup.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
 
@@ -82,13 +83,10 @@ std::int64_t WitnessBuilder::Compute(const Atom& atom, const Facts& facts) const
   std::vector<Value> decided(m.schema.decisions.size());
   for (const FieldDecl& f : m.schema.decisions) decided[f.slot] = f.default_value;
   const Value* spaces[2] = {data->slots.data(), decided.data()};
-  std::vector<NamedValueSlot> named(m.named_values.size());
-  for (std::size_t i = 0; i < named.size(); ++i) named[i].program = m.named_values[i].program.get();
+  std::vector<NamedValueSlot> named;
+  RegexPool regexes = MakeRegexPool(m);
   EvalContext ctx;
-  ctx.spaces = spaces;
-  ctx.num_spaces = 2;
-  ctx.named = named.data();
-  ctx.num_named = named.size();
+  PrepareEvalContext(m, spaces, &regexes, &named, &ctx);
   Value v = atom.program->Evaluate(ctx);
   switch (v.kind()) {
     case Value::Kind::kBool:
