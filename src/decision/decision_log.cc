@@ -23,6 +23,7 @@
 #include "decision/eval_setup.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
+#include "decision/script_locale.h"
 #include "policy/policy_model.h"
 
 namespace aftersales {
@@ -250,18 +251,12 @@ std::optional<std::string> MaskedScript(const internal::PolicyImpl& policy, cons
       }
     }
     if (rule == nullptr) return std::nullopt;
-    const internal::Template* t = nullptr;
-    std::string_view rule_locale = m.locales[locale];
-    if (locale < rule->scripts.size() && rule->scripts[locale]) {
-      t = &*rule->scripts[locale];
-    } else if (m.fallback_locale < rule->scripts.size() && rule->scripts[m.fallback_locale]) {
-      t = &*rule->scripts[m.fallback_locale];
-      rule_locale = m.locales[m.fallback_locale];
-    }
+    // The whole reply is in the decision's script.locale (script_locale.h).
+    const internal::Template* t = internal::ScriptIn(*rule, locale);
     if (t == nullptr) continue;
     std::string paragraph, error;
     std::vector<internal::RenderedSpan> rule_spans;
-    if (!internal::RenderTemplate(*t, spaces, zone, rule_locale, m.limits.max_script_length, &paragraph, &error,
+    if (!internal::RenderTemplate(*t, spaces, zone, m.locales[locale], m.limits.max_script_length, &paragraph, &error,
                                   &rule_spans, &eval)) {
       return std::nullopt;
     }

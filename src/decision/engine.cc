@@ -18,6 +18,7 @@
 #include "decision/policy_internal.h"
 #include "decision/decision_writer.h"
 #include "decision/eval_setup.h"
+#include "decision/script_locale.h"
 #include "policy/script_template.h"
 
 namespace aftersales::internal {
@@ -662,20 +663,16 @@ class Decider {
     } else {
       zone = default_zone_;
     }
+    // One language for the whole reply (see script_locale.h): this one,
+    // unless a fired rule has text in the fallback locale but not in it.
+    locale = ReplyLocale(m_, locale, matched_);
     std::string text;
     std::string used_locale = locale < m_.locales.size() ? m_.locales[locale] : "";
     for (const Rule* rule : matched_) {
-      const Template* t = nullptr;
-      std::string_view rule_locale = used_locale;
-      if (locale < rule->scripts.size() && rule->scripts[locale]) {
-        t = &*rule->scripts[locale];
-      } else if (m_.fallback_locale < rule->scripts.size() && rule->scripts[m_.fallback_locale]) {
-        t = &*rule->scripts[m_.fallback_locale];
-        rule_locale = m_.locales[m_.fallback_locale];
-      }
+      const Template* t = ScriptIn(*rule, locale);
       if (!t) continue;
       std::string paragraph, error;
-      if (!RenderTemplate(*t, spaces_, zone, rule_locale, m_.limits.max_script_length, &paragraph, &error,
+      if (!RenderTemplate(*t, spaces_, zone, used_locale, m_.limits.max_script_length, &paragraph, &error,
                           nullptr, &ctx_)) {
         Error("the script of rule '" + rule->id + "': " + error, "script", rule->id, t->location);
         continue;

@@ -500,9 +500,10 @@ class ModelLinter {
         }
         if (missing.empty()) continue;
         Add(Severity::kWarning, "missing_locale",
-            fmt::format("{} '{}' has a script but none in {} (the policy lists it; cases in it get the "
-                        "fallback locale's text)",
-                        Kind(stage), rule.id, Quoted(missing)),
+            fmt::format("{} '{}' has a script but none in {}, which the policy lists: when it fires for "
+                        "a case in {}, the whole reply is given in the fallback locale '{}'",
+                        Kind(stage), rule.id, Quoted(missing), missing.size() == 1 ? "it" : "one of them",
+                        m_.locales[m_.fallback_locale]),
             rule.location, {rule.id}, nullptr);
       }
     }
