@@ -16,6 +16,7 @@
 #include "decision/policy_impl.h"
 #include "decision/stage_probe.h"
 #include "decision/policy_internal.h"
+#include "decision/rule_index.h"
 #include "decision/decision_writer.h"
 #include "decision/eval_setup.h"
 #include "decision/script_locale.h"
@@ -112,11 +113,16 @@ class Decider {
  public:
   // With `build_fields` false the decided values stay here (values(),
   // matched()) instead of being copied into `d`, which then only gets errors.
-  Decider(const PolicyModel& m, const VocabularySlots& vocabulary, const TimeZone* default_zone,
-          const FactsData& facts, const DecideOptions& options, Decision* d, bool build_fields = true)
-      : m_(m),
-        vocabulary_(vocabulary),
-        default_zone_(default_zone),
+  Decider(const PolicyImpl& policy, const FactsData& facts, const DecideOptions& options, Decision* d,
+          bool build_fields = true)
+      : Decider(policy, policy.model(), facts, options, d, build_fields) {}
+
+  Decider(const PolicyImpl& policy, const PolicyModel& m, const FactsData& facts, const DecideOptions& options,
+          Decision* d, bool build_fields)
+      : policy_(policy),
+        m_(m),
+        vocabulary_(policy.vocabulary()),
+        default_zone_(policy.default_zone()),
         facts_(facts),
         options_(options),
         d_(d),
@@ -136,7 +142,7 @@ class Decider {
   // stage as if it were the only one (StageProbe, stage_probe.h).
   void Probe(std::size_t stage_index, StageProbe* out) {
     for (std::size_t i = 0; i < stage_index && i < m_.stages.size(); ++i) {
-      if (!RunStage(m_.stages[i])) return;
+      if (!RunStage(i)) return;
     }
     if (stage_index >= m_.stages.size()) return;
     const Stage& stage = m_.stages[stage_index];
@@ -156,8 +162,8 @@ class Decider {
   }
 
   void Run() {
-    for (const Stage& stage : m_.stages) {
-      if (!RunStage(stage)) return;
+    for (std::size_t s = 0; s < m_.stages.size(); ++s) {
+      if (!RunStage(s)) return;
     }
     // A budget spent by the last rule is the error, not what it left undone.
     if (OverBudget()) return;
@@ -423,11 +429,15 @@ class Decider {
   }
 
   // One stage, as its hit policy says. False when the budget ran out.
-  bool RunStage(const Stage& stage) {
+  bool RunStage(std::size_t s) {
+    const Stage& stage = m_.stages[s];
+    // Explaining traces every rule: it scans.
+    const RuleIndex* index = options_.explain ? nullptr : policy_.rule_index(s);
     if (stage.hit == HitPolicy::kUnique || stage.hit == HitPolicy::kAny ||
         stage.hit == HitPolicy::kPriority) {
-      return RunSingleHit(stage);
+      return RunSingleHit(stage, index);
     }
+    if (index) return RunIndexed(stage, *index);
     bool decided = false;
     for (const Rule& rule : stage.rules) {
       if (OverBudget()) return false;
@@ -442,6 +452,37 @@ class Decider {
       if (stage.hit == HitPolicy::kFirst) decided = true;
     }
     return true;
+  }
+
+  // Tries the rules of `stage` that `index` says may match, in order,
+  // until `tried` returns true. Each rule skipped costs the step its guard
+  // would have (RuleIndex), and the budget is checked before each rule
+  // tried, as the scan checks it before every rule. False when the budget
+  // ran out.
+  template <typename Tried>
+  bool TryCandidates(const Stage& stage, const RuleIndex& index, Tried&& tried) {
+    index.Candidates(facts_.slots.data(), &candidates_);
+    std::uint32_t next = 0;  // the first rule not yet paid for
+    for (std::uint32_t r : candidates_) {
+      ctx_.steps_left -= static_cast<std::int64_t>(r - next);
+      next = r + 1;
+      if (OverBudget()) return false;
+      if (tried(stage.rules[r])) return true;
+    }
+    ctx_.steps_left -= static_cast<std::int64_t>(stage.rules.size() - next);
+    return true;
+  }
+
+  // A first, collect or rule_order stage through its index (never when
+  // explaining, so no trace to write).
+  bool RunIndexed(const Stage& stage, const RuleIndex& index) {
+    return TryCandidates(stage, index, [&](const Rule& rule) {
+      if (!Matches(stage, rule)) return false;
+      matched_.push_back(&rule);
+      if (build_fields_) d_->matched_rules.push_back(rule.id);
+      Apply(stage, rule);
+      return stage.hit == HitPolicy::kFirst;
+    });
   }
 
   // A `then` value of `rule` as it would be set (an error value when it
@@ -459,11 +500,20 @@ class Decider {
 
   // A unique, any or priority stage: every row is tried, then one of the
   // matches applies (or the decision fails). False when the budget ran out.
-  bool RunSingleHit(const Stage& stage) {
+  bool RunSingleHit(const Stage& stage, const RuleIndex* index) {
     std::vector<const Rule*> hits;
-    for (const Rule& rule : stage.rules) {
-      if (OverBudget()) return false;
-      if (Matches(stage, rule)) hits.push_back(&rule);
+    if (index) {
+      if (!TryCandidates(stage, *index, [&](const Rule& rule) {
+            if (Matches(stage, rule)) hits.push_back(&rule);
+            return false;
+          })) {
+        return false;
+      }
+    } else {
+      for (const Rule& rule : stage.rules) {
+        if (OverBudget()) return false;
+        if (Matches(stage, rule)) hits.push_back(&rule);
+      }
     }
     if (hits.empty()) return true;
     const Rule* chosen = hits.front();
@@ -689,6 +739,7 @@ class Decider {
     d_->script_text = std::move(text);
   }
 
+  const PolicyImpl& policy_;
   const PolicyModel& m_;
   const VocabularySlots& vocabulary_;
   const TimeZone* default_zone_;
@@ -706,6 +757,7 @@ class Decider {
   std::vector<NamedValueSlot> named_;
   EvalContext ctx_;
   std::vector<const Rule*> matched_;
+  std::vector<std::uint32_t> candidates_;  // RuleIndex::Candidates, reused per stage
   const Stage* current_stage_ = nullptr;
   std::vector<std::uint32_t> touched_;
   bool budget_reported_ = false;
@@ -733,8 +785,7 @@ StageProbe ProbeStage(const PolicyImpl& policy, const FactsData& facts, std::siz
   StageProbe out;
   Decision d;
   DecideOptions options;
-  Decider decider(policy.model(), policy.vocabulary(), policy.default_zone(), facts, options, &d,
-                  /*build_fields=*/false);
+  Decider decider(policy, facts, options, &d, /*build_fields=*/false);
   decider.Probe(stage, &out);
   return out;
 }
@@ -827,7 +878,7 @@ Decision PolicyImpl::DecideAccepted(const FactsData& data, const Facts& facts, c
   Decision d;
   Guarded(&d, [&] {
     Stamp(facts, &d);
-    Decider(model_, vocabulary(), default_zone_, data, options, &d).Run();
+    Decider(*this, data, options, &d).Run();
   });
   if (!d.ok()) d.fields.clear();
   return d;
@@ -868,7 +919,7 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
   Decision d;
   std::optional<Decider> decider;
   Guarded(&d, [&] {
-    decider.emplace(model_, vocabulary(), default_zone_, data, options, &d, /*build_fields=*/false);
+    decider.emplace(*this, data, options, &d, /*build_fields=*/false);
     decider->Run();
   });
   if (!d.ok()) {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/time.h"
+#include "decision/rule_index.h"
 #include "decision/decision_writer.h"
 #include "decision/fact_value.h"
 #include "decision/facts_reader.h"
@@ -247,6 +248,7 @@ PolicyImpl::PolicyImpl(PolicyModel model)
     if (g.nullable) groups.push_back(g.name);
   }
   layout_ = std::make_unique<const DecisionLayout>(std::move(names), std::move(groups));
+  for (const Stage& stage : model_.stages) rule_indexes_.push_back(RuleIndex::Build(stage, model_.schema));
 }
 
 PolicyImpl::~PolicyImpl() = default;

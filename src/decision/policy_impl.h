@@ -37,6 +37,7 @@ struct FactsData {
 
 struct FactKeyTree;
 class DecisionLayout;
+class RuleIndex;
 struct YamlNode;
 
 // The vocabulary's fields (docs/vocabulary.md) whose invariants the engine
@@ -105,6 +106,10 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   const PolicyImpl& Route(const FactsData& data) const;
   // The vocabulary's fields this policy declares (engine.cc). Thread-safe.
   const VocabularySlots& vocabulary() const;
+  // The rule index of stage `stage` (rule_index.h), or null when it has none.
+  const RuleIndex* rule_index(std::size_t stage) const {
+    return stage < rule_indexes_.size() ? rule_indexes_[stage].get() : nullptr;
+  }
 
  private:
   // Deciding, once the facts are known to be this policy's to decide.
@@ -125,6 +130,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   std::vector<Value> owned_;
   // Where each decision field goes in the decision's JSON.
   std::unique_ptr<const DecisionLayout> layout_;
+  // Per stage, the index of its rules' guards (null: the stage is scanned).
+  std::vector<std::unique_ptr<const RuleIndex>> rule_indexes_;
   // Platform dispatch: the platform fact's slot and enum, and the policy
   // for each word of the enum, by the word's index (nullptr: this one).
   std::optional<std::uint32_t> platform_slot_;

@@ -104,6 +104,8 @@ class Program {
   // program cannot evaluate to true; charges one step. Cheap: no node is
   // evaluated, no value copied.
   bool GuardAllows(EvalContext& ctx) const;
+  // The guard GuardAllows checks: the first top-level part that is one.
+  const std::optional<Guard>& guard() const { return guard_; }
 
  private:
   std::unique_ptr<const Node> root_;

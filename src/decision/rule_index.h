@@ -1,0 +1,64 @@
+// RuleIndex: which rules of a stage may match a case, found without trying
+// them one by one. A rule whose condition starts (its first `&&` part that
+// is one) with a guard on a fact — `item.sku == 'SKU-1'`, `issue.type in
+// ['a', 'b']` — cannot match a case whose fact is not among the guard's
+// constants: that is what Program::GuardAllows checks, one rule at a time,
+// and what this index answers for all of them with one lookup per fact
+// (the alpha memory of a Rete network, on the guard each rule already has).
+// The other rules (no guard, a guard on a decision field or a named value,
+// constants of another kind than the fact) are candidates for every case.
+//
+// The engine tries the candidates in rule order, so hit policies, the rules
+// that fire and their order are those of a plain scan; it charges one step
+// for each rule it skips, as GuardAllows would have, so the step budget
+// runs out exactly where it would. `--explain` scans (every rule traced).
+//
+// Built with the policy (PolicyImpl), immutable, shared by all threads.
+#ifndef AFTERSALES_DECISION_RULE_INDEX_H_
+#define AFTERSALES_DECISION_RULE_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/value.h"
+#include "policy/policy_model.h"
+
+namespace aftersales::internal {
+
+class RuleIndex {
+ public:
+  // The index of `stage`, or null when it would not pay (few rules, or few
+  // of them guarded on a fact).
+  static std::unique_ptr<const RuleIndex> Build(const Stage& stage, const Schema& schema);
+
+  // The rules of the stage that may match the case whose facts are
+  // `facts` (slots of the schema), by index, in rule order. `out` is
+  // cleared first.
+  void Candidates(const Value* facts, std::vector<std::uint32_t>* out) const;
+
+  std::size_t num_rules() const { return num_rules_; }
+
+ private:
+  // The rules guarded on one fact, by the value the guard allows.
+  struct Key {
+    std::uint32_t slot = 0;
+    Type::Kind kind = Type::Kind::kDyn;
+    const EnumType* enum_type = nullptr;             // kEnum: rules by word index
+    std::vector<std::vector<std::uint32_t>> by_word;
+    std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_string;  // kString
+    std::unordered_map<std::int64_t, std::vector<std::uint32_t>> by_int;         // kInt
+    std::vector<std::uint32_t> by_bool[2];                                        // kBool
+  };
+  const std::vector<std::uint32_t>* Lookup(const Key& key, const Value& v) const;
+
+  std::vector<Key> keys_;
+  std::vector<std::uint32_t> always_;  // candidates for every case
+  std::size_t num_rules_ = 0;
+};
+
+}  // namespace aftersales::internal
+
+#endif  // AFTERSALES_DECISION_RULE_INDEX_H_
