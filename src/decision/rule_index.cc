@@ -34,6 +34,24 @@ bool SameKind(const Guard& guard, TK kind) {
   return true;
 }
 
+// How many cases a guard on a fact of this kind tells apart, roughly: a
+// string or an int has many values, an enum a few, a bool two.
+int Spread(TK kind) {
+  switch (kind) {
+    case TK::kString: return 3;
+    case TK::kInt: return 2;
+    case TK::kEnum: return 1;
+    default: return 0;
+  }
+}
+
+// Whether guard `a` (on fact `fa`) is a better index key than `b` (on `fb`).
+bool Better(const Guard& a, const FieldDecl& fa, const Guard& b, const FieldDecl& fb) {
+  int sa = Spread(fa.type->kind()), sb = Spread(fb.type->kind());
+  if (sa != sb) return sa > sb;
+  return a.allowed.size() < b.allowed.size();
+}
+
 }  // namespace
 
 std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Schema& schema) {
@@ -44,12 +62,21 @@ std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Sche
   std::size_t indexed = 0;
   for (std::uint32_t r = 0; r < stage.rules.size(); ++r) {
     const Rule& rule = stage.rules[r];
-    const Guard* guard = rule.when && rule.when->guard() ? &*rule.when->guard() : nullptr;
+    // Of the rule's guards on facts, the one that tells most cases apart.
+    const Guard* guard = nullptr;
     const FieldDecl* fact = nullptr;
-    if (guard && guard->ref.space == kFactSpace && guard->ref.slot < schema.facts.size()) {
-      fact = &schema.facts[guard->ref.slot];
+    if (rule.when) {
+      for (const Guard& g : rule.when->guards()) {
+        if (g.ref.space != kFactSpace || g.ref.slot >= schema.facts.size()) continue;
+        const FieldDecl& f = schema.facts[g.ref.slot];
+        if (!f.type || !SameKind(g, f.type->kind())) continue;
+        if (!guard || Better(g, f, *guard, *fact)) {
+          guard = &g;
+          fact = &f;
+        }
+      }
     }
-    if (!fact || !fact->type || !SameKind(*guard, fact->type->kind())) {
+    if (!guard) {
       index->always_.push_back(r);
       continue;
     }

@@ -1,17 +1,21 @@
 // RuleIndex: which rules of a stage may match a case, found without trying
-// them one by one. A rule whose condition starts (its first `&&` part that
-// is one) with a guard on a fact — `item.sku == 'SKU-1'`, `issue.type in
-// ['a', 'b']` — cannot match a case whose fact is not among the guard's
+// them one by one. A rule whose condition has a guard on a fact (a part of
+// its top-level `&&` chain such as `item.sku == 'SKU-1'` or `issue.type in
+// ['a', 'b']`) cannot match a case whose fact is not among the guard's
 // constants: that is what Program::GuardAllows checks, one rule at a time,
 // and what this index answers for all of them with one lookup per fact
-// (the alpha memory of a Rete network, on the guard each rule already has).
-// The other rules (no guard, a guard on a decision field or a named value,
-// constants of another kind than the fact) are candidates for every case.
+// (the alpha memory of a Rete network, on the guards the rules already
+// have). Each rule is indexed under one of its guards, the one that tells
+// most cases apart (a string or int fact before an enum, an enum before a
+// bool). Rules without a guard on a fact (none, or only on decision fields
+// or named values, or constants of another kind than the fact) are
+// candidates for every case.
 //
 // The engine tries the candidates in rule order, so hit policies, the rules
 // that fire and their order are those of a plain scan; it charges one step
-// for each rule it skips, as GuardAllows would have, so the step budget
-// runs out exactly where it would. `--explain` scans (every rule traced).
+// for each rule it skips, as GuardAllows would have (it charges one for all
+// of a rule's guards), so the step budget runs out exactly where it would.
+// `--explain` scans (every rule traced).
 //
 // Built with the policy (PolicyImpl), immutable, shared by all threads.
 #ifndef AFTERSALES_DECISION_RULE_INDEX_H_

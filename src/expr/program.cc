@@ -18,14 +18,13 @@ Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Con
       source_(std::move(source)),
       num_locals_(num_locals) {
   for (const auto& part : conjunct_nodes_) {
-    if ((guard_ = part->AsGuard())) break;
+    if (std::optional<Guard> g = part->AsGuard()) guards_.push_back(std::move(*g));
   }
 }
 
-bool Program::GuardAllows(EvalContext& ctx) const {
-  if (!guard_) return true;
-  --ctx.steps_left;
-  const Guard& g = *guard_;
+namespace {
+
+bool Allows(const Guard& g, const EvalContext& ctx) {
   if (g.ref.space >= ctx.num_spaces || ctx.spaces[g.ref.space] == nullptr) return false;
   // An absent variable equals nothing: the guard's part would be an error.
   const Value& v = ctx.spaces[g.ref.space][g.ref.slot];
@@ -33,6 +32,20 @@ bool Program::GuardAllows(EvalContext& ctx) const {
     if (ValuesEqual(v, a)) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool Program::GuardAllows(EvalContext& ctx) const {
+  if (guards_.empty()) return true;
+  --ctx.steps_left;
+  // Each guard is a part of the top-level && chain: one that is not true
+  // (false, or an error that a false elsewhere would absorb) means the
+  // chain is not true.
+  for (const Guard& g : guards_) {
+    if (!Allows(g, ctx)) return false;
+  }
+  return true;
 }
 
 namespace {

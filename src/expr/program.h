@@ -100,12 +100,13 @@ class Program {
   const std::vector<Conjunct>& conjuncts() const { return conjuncts_; }
   Value EvaluateConjunct(std::size_t i, EvalContext& ctx) const;
 
-  // False when the program's guard (if it has one) is not true, so the
-  // program cannot evaluate to true; charges one step. Cheap: no node is
+  // False when one of the program's guards (its top-level parts that are
+  // guards) is not true, so the program cannot evaluate to true; charges
+  // one step for them all (none when there is no guard). Cheap: no node is
   // evaluated, no value copied.
   bool GuardAllows(EvalContext& ctx) const;
-  // The guard GuardAllows checks: the first top-level part that is one.
-  const std::optional<Guard>& guard() const { return guard_; }
+  // The guards GuardAllows checks, in the order of the parts.
+  const std::vector<Guard>& guards() const { return guards_; }
 
  private:
   std::unique_ptr<const Node> root_;
@@ -114,7 +115,7 @@ class Program {
   std::vector<std::unique_ptr<const Node>> conjunct_nodes_;
   std::string source_;
   int num_locals_ = 0;
-  std::optional<Guard> guard_;
+  std::vector<Guard> guards_;
 };
 
 }  // namespace aftersales::internal
