@@ -62,12 +62,13 @@ std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Sche
   std::size_t indexed = 0;
   for (std::uint32_t r = 0; r < stage.rules.size(); ++r) {
     const Rule& rule = stage.rules[r];
-    // Of the rule's guards on facts, the one that tells most cases apart.
+    // Of the rule's equality guards on facts, the one that tells most
+    // cases apart.
     const Guard* guard = nullptr;
     const FieldDecl* fact = nullptr;
     if (rule.when) {
       for (const Guard& g : rule.when->guards()) {
-        if (g.ref.space != kFactSpace || g.ref.slot >= schema.facts.size()) continue;
+        if (g.range || g.ref.space != kFactSpace || g.ref.slot >= schema.facts.size()) continue;
         const FieldDecl& f = schema.facts[g.ref.slot];
         if (!f.type || !SameKind(g, f.type->kind())) continue;
         if (!guard || Better(g, f, *guard, *fact)) {
@@ -77,7 +78,7 @@ std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Sche
       }
     }
     if (!guard) {
-      index->always_.push_back(r);
+      index->always_.rules.push_back(r);
       continue;
     }
     auto [it, added] = key_of_slot.emplace(guard->ref.slot, index->keys_.size());
@@ -98,19 +99,19 @@ std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Sche
       switch (key.kind) {
         case TK::kEnum: {
           int w = key.enum_type->IndexOf(c.string_value());
-          if (w >= 0) list = &key.by_word[static_cast<std::size_t>(w)];
+          if (w >= 0) list = &key.by_word[static_cast<std::size_t>(w)].rules;
           break;  // a word the enum lacks: no case has it
         }
         case TK::kString:
           // The view points into the policy's own constant, which lives as
           // long as the policy (and so as this index).
-          list = &key.by_string[std::string_view(c.string_value())];
+          list = &key.by_string[std::string_view(c.string_value())].rules;
           break;
         case TK::kInt:
-          list = &key.by_int[c.int_value()];
+          list = &key.by_int[c.int_value()].rules;
           break;
         case TK::kBool:
-          list = &key.by_bool[c.bool_value() ? 1 : 0];
+          list = &key.by_bool[c.bool_value() ? 1 : 0].rules;
           break;
         default:
           break;
@@ -119,12 +120,75 @@ std::unique_ptr<const RuleIndex> RuleIndex::Build(const Stage& stage, const Sche
       if (list && (list->empty() || list->back() != r)) list->push_back(r);
     }
   }
+  Filter(&index->always_, stage, schema);
+  for (Key& key : index->keys_) {
+    for (Bucket& b : key.by_word) Filter(&b, stage, schema);
+    for (auto& [_, b] : key.by_string) Filter(&b, stage, schema);
+    for (auto& [_, b] : key.by_int) Filter(&b, stage, schema);
+    for (Bucket& b : key.by_bool) Filter(&b, stage, schema);
+  }
   // Worth it only when most rules are spared a look.
-  if (indexed * 2 < stage.rules.size()) return nullptr;
+  if (indexed * 2 < stage.rules.size() && !index->always_.filtered) return nullptr;
   return index;
 }
 
-const std::vector<std::uint32_t>* RuleIndex::Lookup(const Key& key, const Value& v) const {
+void RuleIndex::Filter(Bucket* bucket, const Stage& stage, const Schema& schema) {
+  if (bucket->rules.size() < kMinRules) return;
+  // The int fact most of the bucket's rules have a range guard on, and of
+  // those the one whose ranges differ most (the one that tells most cases
+  // apart: `qty > 0` on every rule tells none).
+  std::unordered_map<std::uint32_t, std::size_t> count;
+  std::unordered_map<std::uint32_t, std::vector<std::pair<std::int64_t, std::int64_t>>> ranges;
+  auto range_on = [&](std::uint32_t r, std::uint32_t slot) -> const Guard* {
+    const Rule& rule = stage.rules[r];
+    if (!rule.when) return nullptr;
+    for (const Guard& g : rule.when->guards()) {
+      if (g.range && g.ref.space == kFactSpace && g.ref.slot == slot) return &g;
+    }
+    return nullptr;
+  };
+  for (std::uint32_t r : bucket->rules) {
+    const Rule& rule = stage.rules[r];
+    if (!rule.when) continue;
+    for (const Guard& g : rule.when->guards()) {
+      if (!g.range || g.ref.space != kFactSpace || g.ref.slot >= schema.facts.size()) continue;
+      const FieldDecl& f = schema.facts[g.ref.slot];
+      if (f.type && f.type->kind() == TK::kInt) {
+        ++count[g.ref.slot];
+        ranges[g.ref.slot].push_back({g.lo, g.hi});
+      }
+    }
+  }
+  std::uint32_t best = 0;
+  std::size_t best_count = 0, best_distinct = 0;
+  for (auto& [slot, n] : count) {
+    if (n * 2 < bucket->rules.size()) continue;
+    auto& spans = ranges[slot];
+    std::sort(spans.begin(), spans.end());
+    std::size_t distinct = static_cast<std::size_t>(std::unique(spans.begin(), spans.end()) - spans.begin());
+    if (distinct > best_distinct || (distinct == best_distinct && (n > best_count || (n == best_count && slot < best)))) {
+      best = slot;
+      best_count = n;
+      best_distinct = distinct;
+    }
+  }
+  if (best_count == 0 || best_distinct < 2) return;
+  std::vector<std::uint32_t> rest;
+  for (std::uint32_t r : bucket->rules) {
+    if (const Guard* g = range_on(r, best)) {
+      if (g->lo <= g->hi) bucket->spans.push_back({g->lo, g->hi, r});  // an empty range: never tried
+    } else {
+      rest.push_back(r);
+    }
+  }
+  std::sort(bucket->spans.begin(), bucket->spans.end(),
+            [](const Bucket::Span& a, const Bucket::Span& b) { return a.lo < b.lo; });
+  bucket->rules = std::move(rest);
+  bucket->filtered = true;
+  bucket->range_slot = best;
+}
+
+const RuleIndex::Bucket* RuleIndex::Lookup(const Key& key, const Value& v) const {
   switch (key.kind) {
     case TK::kEnum: {
       if (v.kind() != Value::Kind::kString) return nullptr;
@@ -149,17 +213,38 @@ const std::vector<std::uint32_t>* RuleIndex::Lookup(const Key& key, const Value&
   }
 }
 
+void RuleIndex::Add(const Bucket& bucket, const Value* facts, std::vector<std::uint32_t>* out) {
+  out->insert(out->end(), bucket.rules.begin(), bucket.rules.end());
+  if (!bucket.filtered) return;
+  const Value& v = facts[bucket.range_slot];
+  if (v.kind() == Value::Kind::kInt) {
+    const std::int64_t x = v.int_value();
+    // Spans starting at or below x, of which those reaching x.
+    auto end = std::upper_bound(bucket.spans.begin(), bucket.spans.end(), x,
+                                [](std::int64_t value, const Bucket::Span& s) { return value < s.lo; });
+    for (auto it = bucket.spans.begin(); it != end; ++it) {
+      if (it->hi >= x) out->push_back(it->rule);
+    }
+  } else if (!v.is_absent()) {
+    // Not an int: the range guards let it through (GuardAllows).
+    for (const Bucket::Span& s : bucket.spans) out->push_back(s.rule);
+  }
+}
+
 void RuleIndex::Candidates(const Value* facts, std::vector<std::uint32_t>* out) const {
-  out->assign(always_.begin(), always_.end());
-  std::size_t lists = always_.empty() ? 0 : 1;
+  out->clear();
+  Add(always_, facts, out);
+  std::size_t lists = always_.filtered ? 2 : 1;
   for (const Key& key : keys_) {
     // An absent fact equals nothing: no rule guarded on it can match.
-    const std::vector<std::uint32_t>* hit = Lookup(key, facts[key.slot]);
-    if (hit == nullptr || hit->empty()) continue;
-    std::size_t mid = out->size();
-    out->insert(out->end(), hit->begin(), hit->end());
-    if (lists++ > 0) std::inplace_merge(out->begin(), out->begin() + static_cast<std::ptrdiff_t>(mid), out->end());
+    const Bucket* hit = Lookup(key, facts[key.slot]);
+    if (hit == nullptr) continue;
+    std::size_t before = out->size();
+    Add(*hit, facts, out);
+    if (out->size() > before) ++lists;
   }
+  // Each list is in rule order, the filtered spans are not: one sort.
+  if (lists > 1 || always_.filtered) std::sort(out->begin(), out->end());
 }
 
 }  // namespace aftersales::internal

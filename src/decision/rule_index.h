@@ -11,6 +11,12 @@
 // or named values, or constants of another kind than the fact) are
 // candidates for every case.
 //
+// A large set of rules that one lookup leaves (or that have no guard to
+// look up) is narrowed again by a range guard (`item.paid_cents >= 100 &&
+// item.paid_cents < 500`) on the int fact most of them have one on: those
+// rules are kept sorted by their ranges' lower ends and only those whose
+// range holds the case's value are tried.
+//
 // The engine tries the candidates in rule order, so hit policies, the rules
 // that fire and their order are those of a plain scan; it charges one step
 // for each rule it skips, as GuardAllows would have (it charges one for all
@@ -46,20 +52,35 @@ class RuleIndex {
   std::size_t num_rules() const { return num_rules_; }
 
  private:
+  // Rules that pass one lookup: tried as they are, except those with a
+  // range guard on `range_slot` (when `filtered`), which are kept by their
+  // range and tried only when the case's value lies in it.
+  struct Bucket {
+    std::vector<std::uint32_t> rules;
+    bool filtered = false;
+    std::uint32_t range_slot = 0;
+    struct Span {
+      std::int64_t lo, hi;
+      std::uint32_t rule;
+    };
+    std::vector<Span> spans;  // by lo
+  };
   // The rules guarded on one fact, by the value the guard allows.
   struct Key {
     std::uint32_t slot = 0;
     Type::Kind kind = Type::Kind::kDyn;
     const EnumType* enum_type = nullptr;             // kEnum: rules by word index
-    std::vector<std::vector<std::uint32_t>> by_word;
-    std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_string;  // kString
-    std::unordered_map<std::int64_t, std::vector<std::uint32_t>> by_int;         // kInt
-    std::vector<std::uint32_t> by_bool[2];                                        // kBool
+    std::vector<Bucket> by_word;
+    std::unordered_map<std::string_view, Bucket> by_string;  // kString
+    std::unordered_map<std::int64_t, Bucket> by_int;         // kInt
+    Bucket by_bool[2];                                        // kBool
   };
-  const std::vector<std::uint32_t>* Lookup(const Key& key, const Value& v) const;
+  const Bucket* Lookup(const Key& key, const Value& v) const;
+  static void Filter(Bucket* bucket, const Stage& stage, const Schema& schema);
+  static void Add(const Bucket& bucket, const Value* facts, std::vector<std::uint32_t>* out);
 
   std::vector<Key> keys_;
-  std::vector<std::uint32_t> always_;  // candidates for every case
+  Bucket always_;  // candidates for every case (up to its range filter)
   std::size_t num_rules_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "expr/node.h"
 
+#include <limits>
+#include <string_view>
 #include <utility>
 
 #include "expr/builtins.h"
@@ -47,6 +49,7 @@ class ConstNode final : public Node {
   // Evaluating hands out borrowed copies of the constant, which the node
   // keeps: threads sharing the policy never contend on its reference count.
   explicit ConstNode(Value v) : own_(std::move(v)), v_(own_.Borrow()) {}
+  const Value* AsConst() const override { return &own_; }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     return v_;
@@ -238,8 +241,43 @@ class ConditionalNode final : public Node {
 template <bool kChargeArgBytes>
 class CallNode final : public Node {
  public:
-  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data, Cost cost)
-      : fn_(fn), args_(std::move(args)), data_(std::move(data)), cost_(cost) {}
+  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data, Cost cost, std::string_view name)
+      : fn_(fn), args_(std::move(args)), data_(std::move(data)), cost_(cost), name_(name) {}
+
+  // `var OP int` or `int OP var` for OP one of < <= > >=.
+  std::optional<Guard> AsBound() const override {
+    if (args_.size() != 2) return std::nullopt;
+    std::string_view op = name_;
+    const VarRef* ref = args_[0]->AsVar();
+    const Value* c = args_[1]->AsConst();
+    if (!ref) {
+      ref = args_[1]->AsVar();
+      c = args_[0]->AsConst();
+      // Turned round: c OP var is var OP' c.
+      if (op == "_<_") op = "_>_";
+      else if (op == "_>_") op = "_<_";
+      else if (op == "_<=_") op = "_>=_";
+      else if (op == "_>=_") op = "_<=_";
+      else return std::nullopt;
+    }
+    if (!ref || !c || c->kind() != Value::Kind::kInt) return std::nullopt;
+    const std::int64_t v = c->int_value();
+    Guard g{*ref, {}, true};
+    if (op == "_<_") {
+      if (v == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+      g.hi = v - 1;
+    } else if (op == "_<=_") {
+      g.hi = v;
+    } else if (op == "_>_") {
+      if (v == std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+      g.lo = v + 1;
+    } else if (op == "_>=_") {
+      g.lo = v;
+    } else {
+      return std::nullopt;
+    }
+    return g;
+  }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Value vals[4];
@@ -270,6 +308,7 @@ class CallNode final : public Node {
   std::vector<NodePtr> args_;
   BuiltinData data_;
   Cost cost_;
+  std::string_view name_;  // the builtin's, which the registry keeps
 };
 
 class ListNode final : public Node {
@@ -502,9 +541,9 @@ NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b) {
 NodePtr MakeCall(const Builtin& builtin, std::vector<NodePtr> args, BuiltinData data) {
   const Cost cost = builtin.cost;
   if (cost.kind == Cost::Kind::kArgBytes && cost.arg < args.size() && cost.per_step > 0) {
-    return std::make_unique<CallNode<true>>(builtin.impl, std::move(args), std::move(data), cost);
+    return std::make_unique<CallNode<true>>(builtin.impl, std::move(args), std::move(data), cost, builtin.name);
   }
-  return std::make_unique<CallNode<false>>(builtin.impl, std::move(args), std::move(data), cost);
+  return std::make_unique<CallNode<false>>(builtin.impl, std::move(args), std::move(data), cost, builtin.name);
 }
 NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>(std::move(elems)); }
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {

@@ -40,6 +40,10 @@ class Node {
   virtual const VarRef* AsVar() const { return nullptr; }
   // The guard this node is (`var == constant` or `var in constant-list`).
   virtual std::optional<Guard> AsGuard() const { return std::nullopt; }
+  // The range guard this node is (`var < int`, `int <= var`, ...).
+  virtual std::optional<Guard> AsBound() const { return std::nullopt; }
+  // The constant this node is, for a constant node.
+  virtual const Value* AsConst() const { return nullptr; }
 };
 using NodePtr = std::unique_ptr<const Node>;
 

@@ -1,5 +1,6 @@
 #include "expr/program.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "expr/node.h"
@@ -17,17 +18,37 @@ Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Con
       conjunct_nodes_(std::move(conjunct_nodes)),
       source_(std::move(source)),
       num_locals_(num_locals) {
+  std::vector<Guard> ranges;
   for (const auto& part : conjunct_nodes_) {
-    if (std::optional<Guard> g = part->AsGuard()) guards_.push_back(std::move(*g));
+    if (std::optional<Guard> g = part->AsGuard()) {
+      guards_.push_back(std::move(*g));
+    } else if (std::optional<Guard> b = part->AsBound()) {
+      // The bounds on one variable make one range.
+      auto same = std::find_if(ranges.begin(), ranges.end(), [&](const Guard& r) {
+        return r.ref.space == b->ref.space && r.ref.slot == b->ref.slot;
+      });
+      if (same == ranges.end()) {
+        ranges.push_back(*b);
+      } else {
+        same->lo = std::max(same->lo, b->lo);
+        same->hi = std::min(same->hi, b->hi);
+      }
+    }
   }
+  for (Guard& r : ranges) guards_.push_back(std::move(r));
 }
 
 namespace {
 
 bool Allows(const Guard& g, const EvalContext& ctx) {
   if (g.ref.space >= ctx.num_spaces || ctx.spaces[g.ref.space] == nullptr) return false;
-  // An absent variable equals nothing: the guard's part would be an error.
+  // An absent variable equals nothing and compares with nothing: the
+  // guard's part would be an error.
   const Value& v = ctx.spaces[g.ref.space][g.ref.slot];
+  if (g.range) {
+    if (v.kind() == Value::Kind::kInt) return v.int_value() >= g.lo && v.int_value() <= g.hi;
+    return !v.is_absent();
+  }
   for (const Value& a : g.allowed) {
     if (ValuesEqual(v, a)) return true;
   }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,11 +70,20 @@ class Node;  // internal to src/expr
 const Value* ReadNamedValue(EvalContext& ctx, std::uint32_t index);
 
 // A top-level part of a condition that tests one variable against constants
-// (`issue.type == 'x'`, `request.type in ['a', 'b']`). When it is not true the
-// whole && chain cannot be true, so a caller may skip the rest.
+// (`issue.type == 'x'`, `request.type in ['a', 'b']`, `item.paid_cents >=
+// 100`). When it is not true the whole && chain cannot be true, so a caller
+// may skip the rest.
 struct Guard {
   VarRef ref;
+  // An equality guard: the value must equal one of these.
   std::vector<Value> allowed;
+  // A range guard (`x >= 5`, `x < 9`, both: the parts of the chain that
+  // compare one variable with int constants, taken together): an int value
+  // must lie in [lo, hi]; an absent one fails (the comparison would be an
+  // error); a value of another kind passes (the condition decides it).
+  bool range = false;
+  std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::max();
 };
 
 class Program {

@@ -47,14 +47,22 @@ const char* const kResolutions[] = {"refund_only", "return_refund", "exchange", 
 // index knows (or not), followed by more conditions.
 std::string Condition(std::mt19937& rng, int skus) {
   std::string first;
-  switch (rng() % 9) {
+  switch (rng() % 13) {
+    case 9: {
+      const int lo = static_cast<int>(rng() % 9000);
+      first = "item.paid_cents >= " + std::to_string(lo) + " && item.paid_cents < " + std::to_string(lo + 1 + rng() % 3000);
+      break;
+    }
+    case 10: first = std::to_string(rng() % 5) + " < item.qty"; break;
+    case 11: first = "item.qty <= " + std::to_string(rng() % 5) + " && item.sku == 'S" + std::to_string(rng() % skus) + "'"; break;
+    case 12: first = "decision.count >= " + std::to_string(rng() % 3); break;
     case 0: first = "item.sku == 'S" + std::to_string(rng() % skus) + "'"; break;
     case 1: first = "item.sku in ['S" + std::to_string(rng() % skus) + "', 'S" + std::to_string(rng() % skus) + "']"; break;
     case 2: first = std::string("item.category == '") + kCategories[rng() % 6] + "'"; break;
     case 3: first = std::string("item.category in ['") + kCategories[rng() % 6] + "', '" + kCategories[rng() % 6] + "']"; break;
     case 4: first = "item.qty == " + std::to_string(rng() % 5); break;
     case 5: first = std::string("item.vip == ") + (rng() % 2 ? "true" : "false"); break;
-    case 6: first = "item.paid_cents > " + std::to_string(rng() % 10000); break;  // not a guard
+    case 6: first = "item.paid_cents > " + std::to_string(rng() % 10000); break;  // a range guard
     case 7: first = "decision.count == " + std::to_string(rng() % 3); break;       // a decision field
     default: first = "has(item.note)"; break;                                       // no guard
   }
@@ -156,6 +164,34 @@ BOOST_AUTO_TEST_CASE(a_sku_table_is_indexed_and_the_index_spares_the_guards) {
   BOOST_TEST((d.matched_rules == std::vector<std::string>{"r1234"}));
   std::mt19937 rng(3);
   for (int c = 0; c < 500; ++c) ExpectSame(*loaded.policy, RandomCase(rng, 2100));
+}
+
+BOOST_AUTO_TEST_CASE(ranges_narrow_a_large_set_of_rules) {
+  // 600 rules with no equality guard, each kept to a price band: a case
+  // tries only the bands holding its price (and the catch-all).
+  std::string policy = "policy: {name: bands, version: \"1\", locales: [en]}\nstages:\n  - id: s\n    hit: first\n    rules:\n";
+  for (int r = 0; r < 600; ++r) {
+    policy += "      - {id: b" + std::to_string(r) + ", when: \"item.paid_cents >= " + std::to_string(r * 100) +
+              " && item.paid_cents < " + std::to_string(r * 100 + 150) + " && item.qty > 0\", then: {resolution: " +
+              kResolutions[r % 4] + "}}\n";
+  }
+  policy += "      - {id: rest, then: {resolution: escalate}}\n";
+  LoadResult loaded = aftersales::LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", policy}});
+  BOOST_TEST_REQUIRE(loaded.ok(), aftersales::FormatIssues(loaded.issues));
+  BOOST_TEST(IndexedStages(*loaded.policy) == 1u);
+  const auto& impl = aftersales::internal::PolicyInternal::Impl(*loaded.policy);
+  std::vector<std::uint32_t> candidates;
+  auto facts = loaded.policy->ReadFactsJson(R"({"item": {"paid_cents": 12345, "qty": 1}})");
+  BOOST_TEST_REQUIRE(facts.ok());
+  impl.rule_index(0)->Candidates(aftersales::internal::PolicyInternal::Data(*facts)->slots.data(), &candidates);
+  BOOST_TEST((candidates == std::vector<std::uint32_t>{122, 123, 600}));
+  BOOST_TEST((loaded.policy->Decide(*facts).matched_rules == std::vector<std::string>{"b122"}));
+  // Absent: only the catch-all.
+  auto none = loaded.policy->ReadFactsJson(R"({"item": {"qty": 1}})");
+  impl.rule_index(0)->Candidates(aftersales::internal::PolicyInternal::Data(*none)->slots.data(), &candidates);
+  BOOST_TEST((candidates == std::vector<std::uint32_t>{600}));
+  std::mt19937 rng(5);
+  for (int c = 0; c < 500; ++c) ExpectSame(*loaded.policy, RandomCase(rng, 10));
 }
 
 BOOST_AUTO_TEST_CASE(the_step_budget_runs_out_where_the_scan_runs_out) {
