@@ -17,6 +17,9 @@ using Json = nlohmann::ordered_json;
 // Where a witness's timestamps start: 2026-03-02 10:00 in Shanghai.
 constexpr std::int64_t kBaseSeconds = 1772416800;
 constexpr int kRounds = 4;
+// Cases read and tried in one search, at most: a computed atom reading
+// many facts must not make one witness cost seconds.
+constexpr int kMaxTrials = 2000;
 
 const std::int64_t kDays[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 14, 15, 16, 20, 30, 31, 45, 60, 90, 180, 365, 366, 730};
 
@@ -216,11 +219,13 @@ std::optional<Witness> WitnessBuilder::Build(const Box& box) {
 
   int best = Score(*facts, targets);
   const int total = static_cast<int>(targets.size());
-  for (int round = 0; round < kRounds && best < total; ++round) {
+  int trials = 0;
+  for (int round = 0; round < kRounds && best < total && trials < kMaxTrials; ++round) {
     bool improved = false;
     for (std::uint32_t slot : free) {
       const std::string& name = m.schema.facts[slot].name;
       for (Candidate& c : candidates(slot)) {
+        if (++trials > kMaxTrials) break;
         Json trial = json;
         if (c.absent) ErasePath(&trial, name);
         else SetPath(&trial, name, c.value);

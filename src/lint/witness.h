@@ -4,9 +4,9 @@
 // Computed atoms (named values, parts of conditions) cannot be set
 // directly: the facts they read are searched (timestamps moved by whole
 // days and hours, ints, enum words, strings the policy names) until each
-// computes into its set. The case is read by the policy as any case is;
-// whether it shows what a finding says is for the caller to confirm with
-// the engine (stage_probe.h).
+// computes into its set (at most 2,000 cases tried). The case is read by
+// the policy as any case is; whether it shows what a finding says is for
+// the caller to confirm with the engine (stage_probe.h).
 #ifndef AFTERSALES_LINT_WITNESS_H_
 #define AFTERSALES_LINT_WITNESS_H_
 
