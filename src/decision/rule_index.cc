@@ -234,7 +234,10 @@ void RuleIndex::Add(const Bucket& bucket, const Value* facts, std::vector<std::u
 void RuleIndex::Candidates(const Value* facts, std::vector<std::uint32_t>* out) const {
   out->clear();
   Add(always_, facts, out);
-  std::size_t lists = always_.filtered ? 2 : 1;
+  // Each bucket's plain rules are in rule order, its spans by range: the
+  // result needs a sort only when two lists, or spans, went in.
+  std::size_t lists = out->empty() ? 0 : 1;
+  bool spans = always_.filtered;
   for (const Key& key : keys_) {
     // An absent fact equals nothing: no rule guarded on it can match.
     const Bucket* hit = Lookup(key, facts[key.slot]);
@@ -242,9 +245,9 @@ void RuleIndex::Candidates(const Value* facts, std::vector<std::uint32_t>* out) 
     std::size_t before = out->size();
     Add(*hit, facts, out);
     if (out->size() > before) ++lists;
+    spans |= hit->filtered;
   }
-  // Each list is in rule order, the filtered spans are not: one sort.
-  if (lists > 1 || always_.filtered) std::sort(out->begin(), out->end());
+  if (lists > 1 || spans) std::sort(out->begin(), out->end());
 }
 
 }  // namespace aftersales::internal

@@ -152,24 +152,18 @@ const VarDecl* ConditionAnalyzer::Resolve(const Expr& e) const {
   return name ? decls_.Find(*name) : nullptr;
 }
 
-std::uint32_t ConditionAnalyzer::FactAtom(const VarDecl& d) {
-  const PolicyModel& m = atoms_->model();
-  return atoms_->Intern(d.name, [&] {
+std::uint32_t AtomTable::FieldAtom(const VarDecl& d) {
+  return Intern(d.name, [&] {
     Atom a;
     a.type = d.type;
     a.slot = d.ref.slot;
-    const FieldDecl* f = nullptr;
-    if (d.ref.space == kFactSpace) {
-      a.kind = Atom::Kind::kFact;
-      f = &m.schema.facts[d.ref.slot];
-    } else {
-      a.kind = Atom::Kind::kDecision;
-      f = &m.schema.decisions[d.ref.slot];
-    }
+    const bool fact = d.ref.space == kFactSpace;
+    const FieldDecl& f = fact ? model_.schema.facts[d.ref.slot] : model_.schema.decisions[d.ref.slot];
+    a.kind = fact ? Atom::Kind::kFact : Atom::Kind::kDecision;
     a.text = d.name;
-    a.money = f->money;
-    a.universe = TypeUniverse(*d.type, f->money, f->signed_money);
-    if (f->default_value.is_absent()) a.universe = a.universe.Union(CodeSet::Single(kAbsent));
+    a.money = f.money;
+    a.universe = TypeUniverse(*d.type, f.money, f.signed_money);
+    if (f.default_value.is_absent()) a.universe = a.universe.Union(CodeSet::Single(kAbsent));
     return a;
   });
 }
@@ -213,7 +207,9 @@ std::optional<std::uint32_t> ConditionAnalyzer::ComputedAtom(const Expr& e, cons
   } else if (want_bool && compiled.program->type()->kind() != TK::kBool) {
     return std::nullopt;
   }
-  // The named values it reads, parsed, so that their facts count.
+  // The named values it reads, parsed (so that their facts count), and
+  // whether it reads a decision field (then no case can set it).
+  bool reads_decisions = false;
   std::vector<const Expr*> todo{&e};
   while (!todo.empty()) {
     const Expr* x = todo.back();
@@ -222,11 +218,11 @@ std::optional<std::uint32_t> ConditionAnalyzer::ComputedAtom(const Expr& e, cons
       if (d->ref.space == kNamedValueSpace) {
         if (const Expr* n = NamedAst(d->ref.slot)) todo.push_back(n);
       }
+      reads_decisions |= d->ref.space == kDecisionSpace;
       continue;
     }
     for (const auto& a : x->args) todo.push_back(a.get());
   }
-  bool reads_decisions = text.find("decision") != std::string::npos;
   return atoms_->Intern(key, [&] {
     Atom a;
     a.kind = Atom::Kind::kComputed;
@@ -324,7 +320,7 @@ ConditionAnalyzer::Term ConditionAnalyzer::TermOf(const Expr& e, const Source& s
       return t;
     }
     t.kind = Term::Kind::kAtom;
-    t.atom = FactAtom(*d);
+    t.atom = atoms_->FieldAtom(*d);
     return t;
   }
   if (e.kind == Expr::Kind::kCall || e.kind == Expr::Kind::kSelect) {
@@ -385,7 +381,7 @@ Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) 
     const VarDecl* d = operand ? decls_.Find(*operand + "." + e.name) : nullptr;
     if (d) {
       if (d->ref.space == kFactSpace) {
-        std::uint32_t a = FactAtom(*d);
+        std::uint32_t a = atoms_->FieldAtom(*d);
         const CodeSet& u = atoms_->atom(a).universe;
         return {Region(Box::Of(a, u.Minus(CodeSet::Single(kAbsent)))),
                 Region(Box::Of(a, u.Intersect(CodeSet::Single(kAbsent))))};
@@ -401,9 +397,7 @@ Truth ConditionAnalyzer::Condition(const Expr& e, const Source& src, int depth) 
         const auto& text = named_.at(d->ref.slot).first;
         return Condition(*n, Source{text, src.scope_key}, depth + 1);
       }
-      std::uint32_t a = FactAtom(*d);
-      Truth t = BoolAtom(a);
-      return t;
+      return BoolAtom(atoms_->FieldAtom(*d));
     }
     return Opaque(e, src);
   }

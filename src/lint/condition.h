@@ -79,6 +79,9 @@ class AtomTable {
     index_.emplace(key, id);
     return id;
   }
+  // The atom of fact or decision field `d` (a declaration in kFactSpace or
+  // kDecisionSpace), its universe from the field's type and default.
+  std::uint32_t FieldAtom(const VarDecl& d);
   std::int64_t StringCode(const std::string& s);
   // The string a code stands for; for a code past the constants, a string
   // that is none of them.
@@ -127,7 +130,6 @@ class ConditionAnalyzer {
   std::optional<std::int64_t> CodeOf(const Atom& a, const Value& v);
   const VarDecl* Resolve(const Expr& e) const;
   void CollectFacts(const Expr& e, std::vector<std::uint32_t>* out, int depth) const;
-  std::uint32_t FactAtom(const VarDecl& d);
   const Expr* NamedAst(std::uint32_t index);
 
   AtomTable* atoms_;

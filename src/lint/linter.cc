@@ -89,7 +89,9 @@ class ModelLinter {
     internal::lint::CodeSet set;
     for (int w : words) set = set.Union(internal::lint::CodeSet::Single(w));
     if (absent) set = set.Union(internal::lint::CodeSet::Single(kAbsent));
-    std::uint32_t atom = AtomOfFact(slot);
+    const internal::VarDecl* d = m_.schema.declarations.Find(m_.schema.facts[slot].name);
+    if (!d) return;
+    std::uint32_t atom = atoms_.FieldAtom(*d);
     universe_ = universe_.Intersect(Box::Of(atom, set));
   }
 
@@ -110,21 +112,6 @@ class ModelLinter {
   }
 
  private:
-  std::uint32_t AtomOfFact(std::uint32_t slot) {
-    const FieldDecl& f = m_.schema.facts[slot];
-    return atoms_.Intern(f.name, [&] {
-      Atom a;
-      a.kind = Atom::Kind::kFact;
-      a.text = f.name;
-      a.type = f.type;
-      a.slot = slot;
-      a.money = f.money;
-      a.universe = TypeUniverse(*f.type, f.money, f.signed_money);
-      if (f.default_value.is_absent()) a.universe = a.universe.Union(internal::lint::CodeSet::Single(kAbsent));
-      return a;
-    });
-  }
-
   void Add(Severity severity, std::string code, std::string message, const SourceLocation& at,
            std::vector<std::string> rules, const Witness* witness) {
     LintFinding f;

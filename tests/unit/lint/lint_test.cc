@@ -73,6 +73,13 @@ std::string Resolution(const std::string& rules, bool catch_all = true) {
          (catch_all ? "      - {id: otherwise, then: {resolution: escalate}}\n" : "");
 }
 
+// A catch-all resolution stage, then a `priority` table with `hit` over
+// `inputs` (a YAML flow list) whose rows are `rows` (YAML lines).
+std::string PriorityTable(const std::string& hit, const std::string& inputs, const std::string& rows) {
+  return Resolution("", true) + "  - id: priority\n    hit: " + hit + "\n    table:\n      inputs: " + inputs +
+         "\n      outputs: [priority]\n      rows:\n" + rows;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(lint)
@@ -204,21 +211,10 @@ BOOST_AUTO_TEST_CASE(unsatisfiable_conditions_and_cells) {
 }
 
 BOOST_AUTO_TEST_CASE(overlapping_rows_of_a_unique_table) {
-  auto p = MustLoad(
-      "stages:\n"
-      "  - id: resolution\n"
-      "    hit: first\n"
-      "    rules:\n"
-      "      - {id: otherwise, then: {resolution: escalate}}\n"
-      "  - id: priority\n"
-      "    hit: unique\n"
-      "    table:\n"
-      "      inputs: [customer.tier, customer.complaints_90d]\n"
-      "      outputs: [priority]\n"
-      "      rows:\n"
-      "        - {id: vip, when: [vip, \"-\"], then: [P2]}\n"
-      "        - {id: regular_few, when: [regular, \"< 3\"], then: [P4]}\n"
-      "        - {id: many, when: [\"-\", \">= 5\"], then: [P1]}\n");
+  auto p = MustLoad(PriorityTable("unique", "[customer.tier, customer.complaints_90d]",
+                                  "        - {id: vip, when: [vip, \"-\"], then: [P2]}\n"
+                                  "        - {id: regular_few, when: [regular, \"< 3\"], then: [P4]}\n"
+                                  "        - {id: many, when: [\"-\", \">= 5\"], then: [P1]}\n"));
   LintReport report = LintPolicy(*p);
   auto found = Findings(report, "overlap");
   BOOST_TEST_REQUIRE(found.size() == 1u, FormatLintText(report));
@@ -228,21 +224,10 @@ BOOST_AUTO_TEST_CASE(overlapping_rows_of_a_unique_table) {
 }
 
 BOOST_AUTO_TEST_CASE(rows_of_an_any_table_that_disagree) {
-  auto p = MustLoad(
-      "stages:\n"
-      "  - id: resolution\n"
-      "    hit: first\n"
-      "    rules:\n"
-      "      - {id: otherwise, then: {resolution: escalate}}\n"
-      "  - id: priority\n"
-      "    hit: any\n"
-      "    table:\n"
-      "      inputs: [customer.emotion, customer.complaints_90d]\n"
-      "      outputs: [priority]\n"
-      "      rows:\n"
-      "        - {id: angry, when: [[angry, abusive], \"-\"], then: [P1]}\n"
-      "        - {id: many, when: [\"-\", \">= 3\"], then: [P1]}\n"
-      "        - {id: calm_some, when: [calm, \"[2..4]\"], then: [P3]}\n");
+  auto p = MustLoad(PriorityTable("any", "[customer.emotion, customer.complaints_90d]",
+                                  "        - {id: angry, when: [[angry, abusive], \"-\"], then: [P1]}\n"
+                                  "        - {id: many, when: [\"-\", \">= 3\"], then: [P1]}\n"
+                                  "        - {id: calm_some, when: [calm, \"[2..4]\"], then: [P3]}\n"));
   LintReport report = LintPolicy(*p);
   auto found = Findings(report, "disagree");
   // angry/many agree (P1); calm_some overlaps many (3..4) and says P3.
