@@ -71,8 +71,22 @@ class Compiler {
     }
     Checked c = CompileInner(e);
     --depth_;
+    if (!watched_.empty() && c.node) {
+      for (std::size_t i = 0; i < watched_.size(); ++i) {
+        if (watched_[i] == &e) found_[i] = c.node.get();
+      }
+    }
     return c;
   }
+
+  // Remembers the nodes compiled for `exprs` (the && parts of a condition):
+  // found()[i] is the node of exprs[i] inside the tree Compile returns, or
+  // null when it was not compiled.
+  void Watch(std::vector<const Expr*> exprs) {
+    watched_ = std::move(exprs);
+    found_.assign(watched_.size(), nullptr);
+  }
+  const std::vector<const Node*>& found() const { return found_; }
 
   std::vector<ExprIssue> issues;
   int max_locals = 0;
@@ -500,6 +514,8 @@ class Compiler {
   std::vector<Local> scope_;
   int depth_ = 0;
   bool too_deep_ = false;
+  std::vector<const Expr*> watched_;
+  std::vector<const Node*> found_;
 };
 
 std::uint32_t StartOf(const Expr& e) {
@@ -622,8 +638,6 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     if (result.issues.empty()) result.issues.push_back({"expr.syntax", "cannot parse the expression", 0});
     return result;
   }
-  // The conjuncts below are compiled again from the same tree: the pool
-  // gives them the RE2s the whole expression has, not copies.
   std::optional<RegexPool> own_pool;
   RegexPool* pool = options.regex_pool;
   if (!pool) {
@@ -631,7 +645,12 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     pool = &own_pool.emplace(defaults.max_regex_memory, defaults.max_policy_regex_memory,
                              RegexPool::WhenFull::kRefuse);
   }
+  // The top-level && parts, for explanations and guards: their nodes are
+  // the ones inside the compiled tree (each part compiled once).
+  std::vector<const Expr*> parts;
+  Conjuncts(*parsed.expr, &parts, 0);
   Compiler compiler(decls, pool);
+  compiler.Watch(parts);
   Checked root = compiler.Compile(*parsed.expr);
   if (root.node && options.result_enum && options.result_enum->kind() == TK::kEnum &&
       root.type->kind() == TK::kString) {
@@ -657,25 +676,21 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     result.issues = std::move(compiler.issues);
     return result;
   }
-  std::vector<const Expr*> parts;
-  Conjuncts(*parsed.expr, &parts, 0);
   std::vector<Program::Conjunct> conjuncts;
-  std::vector<NodePtr> conjunct_nodes;
-  const std::vector<Token> tokens = Lex(source);
-  for (const Expr* p : parts) {
-    std::uint32_t start = StartOf(*p);
-    std::uint32_t end = std::max<std::uint32_t>(p->end, start);
-    BalanceParens(tokens, &start, &end);
-    std::string text(source.substr(start, end - start));
-    Compiler again(decls, pool);
-    Checked c = again.Compile(*p);
-    if (!c.node) {  // cannot happen: the whole compiled
+  std::vector<const Node*> conjunct_nodes;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Expr* p = parts[i];
+    const Node* node = compiler.found()[i];
+    if (node == nullptr) {  // cannot happen: the whole compiled
       conjuncts.clear();
       conjunct_nodes.clear();
       break;
     }
-    conjuncts.push_back({std::move(text), start});
-    conjunct_nodes.push_back(std::move(c.node));
+    std::uint32_t start = StartOf(*p);
+    std::uint32_t end = std::max<std::uint32_t>(p->end, start);
+    BalanceParens(parsed.tokens, &start, &end);
+    conjuncts.push_back({std::string(source.substr(start, end - start)), start});
+    conjunct_nodes.push_back(node);
   }
   int locals = compiler.max_locals;
   result.program = std::make_unique<const Program>(std::move(root.node), root.type, std::move(conjuncts),

@@ -39,6 +39,7 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> out;
+    out.reserve(s_.size() / 4 + 2);  // a token every four bytes or so: few regrowths
     // Expressions are UTF-8 text, wherever they come from (a policy file
     // is checked when it is read; the expression API and `aftersales expr`
     // are not): a byte that is not is an error at its place.

@@ -38,6 +38,7 @@ class Parser {
     }
     if (ok_) r.expr = std::move(e);
     r.issues = std::move(issues_);
+    r.tokens = std::move(t_);
     return r;
   }
 

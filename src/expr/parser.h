@@ -9,12 +9,14 @@
 
 #include "expr/ast.h"
 #include "expr/compiler.h"
+#include "expr/lexer.h"
 
 namespace aftersales::internal {
 
 struct ParseResult {
   ExprPtr expr;                  // null when any issue
   std::vector<ExprIssue> issues;
+  std::vector<Token> tokens;     // the expression's tokens, as lexed
 };
 
 ParseResult Parse(std::string_view source, int max_depth);

@@ -10,7 +10,7 @@ namespace aftersales::internal {
 Program::~Program() = default;
 
 Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
-                 std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source,
+                 std::vector<const Node*> conjunct_nodes, std::string source,
                  int num_locals)
     : root_(std::move(root)),
       type_(std::move(type)),
@@ -19,7 +19,7 @@ Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Con
       source_(std::move(source)),
       num_locals_(num_locals) {
   std::vector<Guard> ranges;
-  for (const auto& part : conjunct_nodes_) {
+  for (const Node* part : conjunct_nodes_) {
     if (std::optional<Guard> g = part->AsGuard()) {
       guards_.push_back(std::move(*g));
     } else if (std::optional<Guard> b = part->AsBound()) {

@@ -95,9 +95,10 @@ class Program {
   };
 
   ~Program();
+  // `conjunct_nodes`: the parts' nodes, inside `root`'s tree.
   // `num_locals`: comprehension variables the nodes use (their nesting depth).
   Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
-          std::vector<std::unique_ptr<const Node>> conjunct_nodes, std::string source,
+          std::vector<const Node*> conjunct_nodes, std::string source,
           int num_locals);
 
   // The result may refer to constants the program holds (copies of them
@@ -122,7 +123,7 @@ class Program {
   std::unique_ptr<const Node> root_;
   TypePtr type_;
   std::vector<Conjunct> conjuncts_;
-  std::vector<std::unique_ptr<const Node>> conjunct_nodes_;
+  std::vector<const Node*> conjunct_nodes_;  // inside root_'s tree
   std::string source_;
   int num_locals_ = 0;
   std::vector<Guard> guards_;
