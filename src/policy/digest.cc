@@ -4,111 +4,153 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace aftersales::internal {
 
 namespace {
 
-void AppendBytes(char tag, std::string_view bytes, std::string* out) {
-  out->push_back(tag);
-  out->append(std::to_string(bytes.size()));
-  out->push_back(':');
-  out->append(bytes);
+// Where the canonical bytes go: a string, or OpenSSL's digest fed in
+// 64 KB slices (a 30,000-rule policy is never held twice in memory).
+class Sink {
+ public:
+  explicit Sink(std::string* out) : out_(out) {}
+  explicit Sink(EVP_MD_CTX* ctx) : out_(&buffer_), ctx_(ctx) {}
+
+  void Append(std::string_view bytes) {
+    out_->append(bytes);
+    if (ctx_ != nullptr && buffer_.size() >= (1u << 16)) Flush();
+  }
+  void Push(char c) { out_->push_back(c); }
+  // False when OpenSSL failed (the digest is then empty).
+  bool Flush() {
+    if (ctx_ != nullptr && !buffer_.empty()) {
+      ok_ = ok_ && EVP_DigestUpdate(ctx_, buffer_.data(), buffer_.size()) == 1;
+      buffer_.clear();
+    }
+    return ok_;
+  }
+
+ private:
+  std::string buffer_;
+  std::string* out_;
+  EVP_MD_CTX* ctx_ = nullptr;
+  bool ok_ = true;
+};
+
+void AppendBytes(char tag, std::string_view bytes, Sink* out) {
+  out->Push(tag);
+  out->Append(std::to_string(bytes.size()));
+  out->Push(':');
+  out->Append(bytes);
+}
+
+// The canonical form of a scalar key (or nothing, for any other key).
+std::optional<std::string> ScalarKeyForm(const YamlNode& key) {
+  if (key.kind != YamlNode::Kind::kScalar) return std::nullopt;
+  std::string form;
+  Sink sink(&form);
+  AppendBytes('S', key.value, &sink);
+  if (!key.tag.empty()) AppendBytes('T', key.tag, &sink);
+  return form;
+}
+
+void AppendTree(const YamlNode& root, Sink* out);
+
+// A map is written as 'M', its size, then its (key, value) pairs sorted by
+// their canonical forms. Keys are usually distinct scalars, and then the
+// pairs sort as their keys do: each value is streamed in that order. A map
+// with other keys (or equal ones) has its pairs written out first.
+struct MapOrder {
+  std::vector<std::pair<std::string, std::size_t>> keys;  // (key form, entry index), sorted
+  bool by_key = true;
+};
+
+MapOrder OrderMap(const YamlNode& map) {
+  MapOrder order;
+  order.keys.reserve(map.entries.size());
+  for (std::size_t i = 0; i < map.entries.size(); ++i) {
+    std::optional<std::string> form = ScalarKeyForm(map.entries[i].first);
+    if (!form) {
+      order.by_key = false;
+      return order;
+    }
+    order.keys.emplace_back(std::move(*form), i);
+  }
+  std::sort(order.keys.begin(), order.keys.end());
+  for (std::size_t i = 1; i < order.keys.size(); ++i) {
+    if (order.keys[i].first == order.keys[i - 1].first) order.by_key = false;
+  }
+  return order;
 }
 
 // Explicit stack instead of recursion: a YAML tree is as deep as its file
 // allowed, and the reader's depth limit is an option, not a constant.
-void AppendTree(const YamlNode& root, std::string* out) {
+void AppendTree(const YamlNode& root, Sink* out) {
   struct Task {
-    const YamlNode* node;
-    std::string* sink;
+    const YamlNode* node;  // or null: write `text`
+    std::string text;
   };
-  std::vector<Task> stack{{&root, out}};
-  // Map entries are serialised on their own first, then sorted; the pieces
-  // live here until their map is complete.
-  std::vector<std::unique_ptr<std::string>> pieces;
-  struct PendingMap {
-    std::string* sink;
-    std::vector<std::pair<std::string*, std::string*>> entries;
-  };
-  std::vector<std::pair<std::size_t, PendingMap>> maps;  // (stack size at start, map)
-
-  auto flush_maps = [&]() {
-    while (!maps.empty() && maps.back().first == stack.size()) {
-      PendingMap map = std::move(maps.back().second);
-      maps.pop_back();
-      std::vector<std::pair<std::string, std::string>> entries;
-      entries.reserve(map.entries.size());
-      for (auto& [k, v] : map.entries) entries.emplace_back(std::move(*k), std::move(*v));
-      std::sort(entries.begin(), entries.end());
-      map.sink->push_back('M');
-      map.sink->append(std::to_string(entries.size()));
-      map.sink->push_back(':');
-      for (auto& [k, v] : entries) {
-        map.sink->append(k);
-        map.sink->append(v);
-      }
-    }
-  };
-
+  std::vector<Task> stack;
+  stack.push_back({&root, {}});
   while (!stack.empty()) {
-    Task task = stack.back();
+    Task task = std::move(stack.back());
     stack.pop_back();
+    if (task.node == nullptr) {
+      out->Append(task.text);
+      continue;
+    }
     const YamlNode& node = *task.node;
     switch (node.kind) {
       case YamlNode::Kind::kNull:
-        task.sink->push_back('N');
+        out->Push('N');
         break;
       case YamlNode::Kind::kScalar:
-        AppendBytes('S', node.value, task.sink);
-        if (!node.tag.empty()) AppendBytes('T', node.tag, task.sink);
+        AppendBytes('S', node.value, out);
+        if (!node.tag.empty()) AppendBytes('T', node.tag, out);
         break;
       case YamlNode::Kind::kSequence:
-        // Items go straight into the sink, in order: push them reversed.
-        task.sink->push_back('L');
-        task.sink->append(std::to_string(node.items.size()));
-        task.sink->push_back(':');
-        for (auto it = node.items.rbegin(); it != node.items.rend(); ++it) {
-          stack.push_back({&*it, task.sink});
-        }
+        // Items go straight out, in order: push them reversed.
+        out->Push('L');
+        out->Append(std::to_string(node.items.size()));
+        out->Push(':');
+        for (auto it = node.items.rbegin(); it != node.items.rend(); ++it) stack.push_back({&*it, {}});
         break;
       case YamlNode::Kind::kMap: {
-        PendingMap map{task.sink, {}};
-        std::size_t base = stack.size();
-        for (const auto& [k, v] : node.entries) {
-          pieces.push_back(std::make_unique<std::string>());
-          std::string* ks = pieces.back().get();
-          pieces.push_back(std::make_unique<std::string>());
-          std::string* vs = pieces.back().get();
-          map.entries.emplace_back(ks, vs);
-          stack.push_back({&v, vs});
-          stack.push_back({&k, ks});
+        out->Push('M');
+        out->Append(std::to_string(node.entries.size()));
+        out->Push(':');
+        MapOrder order = OrderMap(node);
+        if (order.by_key) {
+          for (auto it = order.keys.rbegin(); it != order.keys.rend(); ++it) {
+            stack.push_back({&node.entries[it->second].second, {}});
+            stack.push_back({nullptr, std::move(it->first)});
+          }
+          break;
         }
-        maps.emplace_back(base, std::move(map));
+        std::vector<std::pair<std::string, std::string>> pairs;
+        pairs.reserve(node.entries.size());
+        for (const auto& [k, v] : node.entries) {
+          std::string ks, vs;
+          Sink key_sink(&ks), value_sink(&vs);
+          AppendTree(k, &key_sink);
+          AppendTree(v, &value_sink);
+          pairs.emplace_back(std::move(ks), std::move(vs));
+        }
+        std::sort(pairs.begin(), pairs.end());
+        for (auto& [k, v] : pairs) {
+          out->Append(k);
+          out->Append(v);
+        }
         break;
       }
     }
-    flush_maps();
   }
 }
 
-}  // namespace
-
-void AppendCanonical(const YamlNode& node, std::string* out) { AppendTree(node, out); }
-
-namespace {
-
-// "sha256:<hex>" of `canonical`, with OpenSSL; empty when it fails.
-std::string Sha256(std::string_view canonical) {
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), canonical.data(), canonical.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), hash, &length) != 1) {
-    return "";
-  }
+std::string Hex(const unsigned char* hash, unsigned int length) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "sha256:";
   for (unsigned int i = 0; i < length; ++i) {
@@ -118,7 +160,39 @@ std::string Sha256(std::string_view canonical) {
   return out;
 }
 
+using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+DigestContext NewSha256() {
+  DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) ctx.reset();
+  return ctx;
+}
+
+std::string Finish(EVP_MD_CTX* ctx) {
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx, hash, &length) != 1) return "";
+  return Hex(hash, length);
+}
+
+// "sha256:<hex>" of `canonical`, with OpenSSL; empty when it fails.
+std::string Sha256(std::string_view canonical) {
+  DigestContext ctx = NewSha256();
+  if (!ctx || EVP_DigestUpdate(ctx.get(), canonical.data(), canonical.size()) != 1) return "";
+  return Finish(ctx.get());
+}
+
+void AppendBytes(char tag, std::string_view bytes, std::string* out) {
+  Sink sink(out);
+  AppendBytes(tag, bytes, &sink);
+}
+
 }  // namespace
+
+void AppendCanonical(const YamlNode& node, std::string* out) {
+  Sink sink(out);
+  AppendTree(node, &sink);
+}
 
 std::string Sha256Hex(std::string_view bytes) {
   std::string prefixed = Sha256(bytes);
@@ -126,12 +200,16 @@ std::string Sha256Hex(std::string_view bytes) {
 }
 
 std::string PolicyDigest(const std::vector<const YamlNode*>& documents) {
-  std::string canonical = "aftersales-policy-1\n";
+  DigestContext ctx = NewSha256();
+  if (!ctx) return "";
+  Sink sink(ctx.get());
+  sink.Append("aftersales-policy-1\n");
   for (const YamlNode* doc : documents) {
-    canonical.push_back('D');
-    AppendCanonical(*doc, &canonical);
+    sink.Push('D');
+    AppendTree(*doc, &sink);
   }
-  return Sha256(canonical);
+  if (!sink.Flush()) return "";
+  return Finish(ctx.get());
 }
 
 std::string PlatformsDigest(const std::string& own,
