@@ -181,7 +181,7 @@ std::optional<bool> BuildContext::ExpectBool(const YamlNode& node, std::string_v
 }
 
 SourceLocation BuildContext::InScalar(const YamlNode& scalar, std::size_t offset) const {
-  auto it = sources_.find(scalar.location.file);
+  auto it = sources_.find(scalar.location.file());
   if (it == sources_.end()) return scalar.location;
   return LocateInScalar(scalar, offset, it->second);
 }

@@ -82,7 +82,7 @@ std::optional<std::uint32_t> FactSetting(const YamlNode& section, std::string_vi
     ctx.Error("schema.type",
               "'" + std::string(key) + "' must name a string or enum fact, but '" + name +
                   "' is " + fact.type->ToString(),
-              node != nullptr ? node->location : fact.location);
+              node != nullptr ? SourceLocation(node->location) : fact.location);
     return std::nullopt;
   }
   return it->second;

@@ -553,7 +553,7 @@ class CellTranslator {
     LiteralResult r = Literal(node, at, item, true);
     if (r == LiteralResult::kNotLiteral) {
       ctx_.Error("schema.value", "'" + Quote(item) + "' in " + what_ + " is not a literal",
-                 node.IsScalar() ? ctx_.InScalar(node, at) : node.location);
+                 node.IsScalar() ? ctx_.InScalar(node, at) : SourceLocation(node.location));
     }
     return r == LiteralResult::kLiteral;
   }
@@ -590,7 +590,7 @@ class CellTranslator {
           ctx_.Error("expr.enum",
                      "'" + Quote(tok) + "' in " + what_ + " is not a word of enum '" + e.name + "'" +
                          SuggestionSuffix(tok, e.values) + "; its words are " + EnumWords(e),
-                     node.IsScalar() ? ctx_.InScalar(node, at) : node.location);
+                     node.IsScalar() ? ctx_.InScalar(node, at) : SourceLocation(node.location));
         }
         return LiteralResult::kError;
       }
@@ -610,7 +610,7 @@ class CellTranslator {
       ctx_.Error("schema.value",
                  what_ + " is a range, but input '" + input_.name + "' is " + input_.type->ToString() +
                      " (a range needs a number, a timestamp or a duration)",
-                 node.IsScalar() ? ctx_.InScalar(node, at) : node.location);
+                 node.IsScalar() ? ctx_.InScalar(node, at) : SourceLocation(node.location));
       return false;
     }
     std::size_t dots = FindDots(inner);
@@ -618,13 +618,13 @@ class CellTranslator {
     std::string_view hi = Trim(inner.substr(dots + 2));
     auto where = [&](std::string_view part) {
       return node.IsScalar() ? ctx_.InScalar(node, at + static_cast<std::size_t>(part.data() - inner.data()))
-                             : node.location;
+                             : SourceLocation(node.location);
     };
     if (lo.empty() || hi.empty() || FindDots(hi) != std::string_view::npos) {
       ctx_.Error("schema.value",
                  what_ + " is a malformed range '" + Quote(inner) +
                      "': write a lower and an upper bound, [a..b], (a..b), [a..b) or (a..b]",
-                 node.IsScalar() ? ctx_.InScalar(node, at) : node.location);
+                 node.IsScalar() ? ctx_.InScalar(node, at) : SourceLocation(node.location));
       return false;
     }
     if (IsNumberLiteral(lo) && IsNumberLiteral(hi)) {

@@ -21,6 +21,16 @@
 
 namespace aftersales::internal {
 
+YamlLocation::YamlLocation(const SourceLocation& at)
+    : file_name(std::make_shared<const std::string>(at.file)), line(at.line), column(at.column) {}
+
+const std::string& YamlLocation::file() const {
+  static const std::string kNone;
+  return file_name ? *file_name : kNone;
+}
+
+YamlLocation::operator SourceLocation() const { return SourceLocation{file(), line, column}; }
+
 YamlNode::YamlNode() = default;
 YamlNode::YamlNode(const YamlNode&) = default;
 YamlNode::YamlNode(YamlNode&&) noexcept = default;
@@ -254,8 +264,8 @@ class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(std::string_view text, std::size_t base, const LineMap& lines,
               std::string_view file, const YamlReadOptions& options, std::vector<Issue>* issues)
-      : text_(text), base_(base), lines_(lines), file_(file), options_(options),
-        issues_(issues) {}
+      : text_(text), base_(base), lines_(lines), file_(file),
+        file_name_(std::make_shared<const std::string>(file)), options_(options), issues_(issues) {}
 
   std::optional<YamlNode> TakeRoot() { return std::move(root_); }
   int documents() const { return documents_; }
@@ -288,11 +298,11 @@ class TreeBuilder : public YAML::EventHandler {
     std::size_t p = SkipProperties(text_, Position(mark));
     bool written = WrittenNull(text_, p);
     Frame* top = stack_.empty() ? nullptr : &stack_.back();
-    if (!written && top != nullptr && top->node.kind == YamlNode::Kind::kMap && top->has_key) {
+    if (!written && top != nullptr && top->node.kind == YamlNode::Kind::kMap && HasKey(*top)) {
       // An empty value (`key:`): yaml-cpp marks the next token, which may
       // be lines away; the key is the better place to point at.
-      node.location = top->key.location;
-      node.offset = top->key.offset;
+      node.location = children_.back().location;
+      node.offset = children_.back().offset;
     } else {
       SetPlace(&node, p);
     }
@@ -342,15 +352,23 @@ class TreeBuilder : public YAML::EventHandler {
   void OnMapEnd() override { Close(); }
 
  private:
+  // A collection being read. Its children wait in children_ (from
+  // first_child on; a map's as key, value, key, value...) until it closes,
+  // and then move into a vector of exactly their number: no vector of nodes
+  // regrows while a file is read.
   struct Frame {
     YamlNode node;
     YAML::anchor_t anchor = 0;
     bool flow = false;
     std::size_t nodes_at_start = 0;
-    bool has_key = false;
-    YamlNode key;
+    std::size_t first_child = 0;
+    // A large map's scalar keys and their places, to find duplicates; small
+    // maps compare with their keys in children_.
     std::unordered_map<std::string, SourceLocation> keys;
   };
+  static constexpr std::size_t kLinearKeys = 16;
+
+  bool HasKey(const Frame& frame) const { return (children_.size() - frame.first_child) % 2 == 1; }
 
   std::size_t Position(const YAML::Mark& mark) const {
     if (mark.is_null() || mark.pos < 0) return 0;
@@ -359,7 +377,10 @@ class TreeBuilder : public YAML::EventHandler {
 
   void SetPlace(YamlNode* node, std::size_t p) const {
     node->offset = base_ + p;
-    node->location = lines_.Locate(base_ + p, file_);
+    SourceLocation at = lines_.Locate(base_ + p, {});
+    node->location.file_name = file_name_;
+    node->location.line = at.line;
+    node->location.column = at.column;
   }
 
   void AddIssue(std::string code, std::string message, std::size_t p) {
@@ -410,6 +431,7 @@ class TreeBuilder : public YAML::EventHandler {
     frame.anchor = anchor;
     frame.flow = flow;
     frame.nodes_at_start = nodes_;
+    frame.first_child = children_.size();
     stack_.push_back(std::move(frame));
   }
 
@@ -417,15 +439,64 @@ class TreeBuilder : public YAML::EventHandler {
     if (stack_.empty()) return;
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    if (frame.has_key) {
-      // A key without a value (yaml-cpp always sends one; kept for safety).
-      YamlNode null_value;
-      null_value.location = frame.key.location;
-      null_value.offset = frame.key.offset;
-      frame.node.entries.emplace_back(std::move(frame.key), std::move(null_value));
+    auto first = children_.begin() + static_cast<std::ptrdiff_t>(frame.first_child);
+    if (frame.node.kind == YamlNode::Kind::kSequence) {
+      frame.node.items.reserve(children_.size() - frame.first_child);
+      frame.node.items.assign(std::make_move_iterator(first), std::make_move_iterator(children_.end()));
+    } else {
+      if (HasKey(frame)) {
+        // A key without a value (yaml-cpp always sends one; kept for safety).
+        YamlNode null_value;
+        null_value.location = children_.back().location;
+        null_value.offset = children_.back().offset;
+        children_.push_back(std::move(null_value));
+        first = children_.begin() + static_cast<std::ptrdiff_t>(frame.first_child);
+      }
+      frame.node.entries.reserve((children_.size() - frame.first_child) / 2);
+      for (auto it = first; it != children_.end(); it += 2) {
+        frame.node.entries.emplace_back(std::move(*it), std::move(*(it + 1)));
+      }
     }
+    children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(frame.first_child), children_.end());
     std::size_t count = nodes_ - frame.nodes_at_start + 1;
     Add(std::move(frame.node), frame.anchor, count);
+  }
+
+  // Whether a map's key `key` (the last of its children) repeats an earlier
+  // one; says so when it does.
+  bool DuplicateKey(Frame& top, const YamlNode& key) {
+    std::size_t entries = (children_.size() - 1 - top.first_child) / 2;  // before this key
+    if (entries < kLinearKeys) {
+      for (std::size_t i = top.first_child; i + 1 < children_.size(); i += 2) {
+        const YamlNode& earlier = children_[i];
+        if (earlier.kind == YamlNode::Kind::kScalar && earlier.value == key.value) {
+          ReportDuplicate(key, earlier.location);
+          return true;
+        }
+      }
+      if (entries + 1 == kLinearKeys) {
+        // From here on, a hash of the keys.
+        for (std::size_t i = top.first_child; i < children_.size(); i += 2) {
+          if (children_[i].kind == YamlNode::Kind::kScalar) {
+            top.keys.emplace(children_[i].value, children_[i].location);
+          }
+        }
+      }
+      return false;
+    }
+    auto [it, inserted] = top.keys.emplace(key.value, key.location);
+    if (!inserted) {
+      ReportDuplicate(key, it->second);
+      return true;
+    }
+    return false;
+  }
+
+  void ReportDuplicate(const YamlNode& key, const SourceLocation& first) {
+    issues_->push_back(Issue{Severity::kError, "yaml.duplicate_key",
+                             "duplicate key '" + Abbreviate(key.value) + "' (first defined at " +
+                                 FormatLocation(first) + ")",
+                             key.location});
   }
 
   void Add(YamlNode node, YAML::anchor_t anchor, std::size_t count) {
@@ -440,46 +511,35 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     Frame& top = stack_.back();
-    if (top.node.kind == YamlNode::Kind::kSequence) {
-      top.node.items.push_back(std::move(node));
+    if (top.node.kind == YamlNode::Kind::kSequence || !HasKey(top)) {
+      children_.push_back(std::move(node));  // an item, or a map's key
       return;
     }
-    if (!top.has_key) {
-      top.key = std::move(node);
-      top.has_key = true;
-      return;
-    }
-    top.has_key = false;
-    if (top.key.kind == YamlNode::Kind::kScalar && top.key.style == YamlNode::Style::kPlain &&
-        top.key.value == "<<") {
+    const YamlNode& key = children_.back();
+    if (key.kind == YamlNode::Kind::kScalar && key.style == YamlNode::Style::kPlain && key.value == "<<") {
       // YAML 1.1's merge key. yaml-cpp reads it as a key named "<<", so the
       // keys it was meant to bring in would be dropped without a word.
       issues_->push_back(Issue{Severity::kError, "yaml.merge",
-                               "YAML merge keys ('<<') are not supported: write the keys out", top.key.location});
-      top.key = YamlNode();
+                               "YAML merge keys ('<<') are not supported: write the keys out", key.location});
+      children_.pop_back();
       return;
     }
-    if (top.key.kind == YamlNode::Kind::kScalar) {
-      auto [it, inserted] = top.keys.emplace(top.key.value, top.key.location);
-      if (!inserted) {
-        issues_->push_back(Issue{Severity::kError, "yaml.duplicate_key",
-                                 "duplicate key '" + Abbreviate(top.key.value) +
-                                     "' (first defined at " + FormatLocation(it->second) + ")",
-                                 top.key.location});
-        return;  // the first definition stands
-      }
+    if (key.kind == YamlNode::Kind::kScalar && DuplicateKey(top, key)) {
+      children_.pop_back();  // the first definition stands
+      return;
     }
-    top.node.entries.emplace_back(std::move(top.key), std::move(node));
-    top.key = YamlNode();
+    children_.push_back(std::move(node));
   }
 
   std::string_view text_;  // without a byte order mark
   std::size_t base_;       // length of that mark
   const LineMap& lines_;
   std::string_view file_;
+  std::shared_ptr<const std::string> file_name_;  // shared by the nodes
   YamlReadOptions options_;
   std::vector<Issue>* issues_;
   std::vector<Frame> stack_;
+  std::vector<YamlNode> children_;  // of the open collections, innermost last
   std::optional<YamlNode> root_;
   std::unordered_map<YAML::anchor_t, std::pair<YamlNode, std::size_t>> anchors_;
   std::size_t nodes_ = 0;

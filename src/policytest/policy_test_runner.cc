@@ -269,7 +269,7 @@ class Runner {
     }
     if (!ExpectationsWellFormed(name, *expect)) return;
     YamlNode merged = case_node ? Merge(base, *case_node) : base;
-    std::string where = internal::FormatLocation({test.location.file, test.location.line, 0});
+    std::string where = internal::FormatLocation({test.location.file(), test.location.line, 0});
     // Decided as every tool decides a case, read from the test's own YAML.
     internal::DecidedCase run = internal::DecideCase(policy_, merged, where);
     int failures_before = static_cast<int>(report_->failures.size());

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(ReadsMapsListsAndScalarsWithLocations) {
   BOOST_REQUIRE(d);
   BOOST_CHECK(d->style == YamlNode::Style::kDoubleQuoted);
   BOOST_CHECK_EQUAL(Where(d->location), "5:8");
-  BOOST_CHECK_EQUAL(d->location.file, "f.yaml");
+  BOOST_CHECK_EQUAL(d->location.file(), "f.yaml");
   BOOST_CHECK(root.Find("nope") == nullptr);
 }
 
