@@ -173,7 +173,7 @@ class Compiler {
   // A declared name's node: a slot read, or a named value's.
   static NodePtr VarNode(const VarDecl& d) {
     if (d.ref.space == kNamedValueSpace) return MakeNamed(d.ref.slot, d.name);
-    return MakeVar(d.ref, d.name);
+    return MakeVar(d.ref, d.absent);
   }
 
   // a.b.c rooted at an identifier that is not a comprehension variable:

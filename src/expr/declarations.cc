@@ -1,5 +1,7 @@
 #include "expr/declarations.h"
 
+#include "expr/node.h"
+
 namespace aftersales::internal {
 
 bool Declarations::Add(std::string name, TypePtr type, VarRef ref) {
@@ -8,12 +10,13 @@ bool Declarations::Add(std::string name, TypePtr type, VarRef ref) {
     ++namespaces_[name.substr(0, dot)];
   }
   index_.emplace(name, decls_.size());
-  decls_.push_back(VarDecl{std::move(name), std::move(type), ref});
+  Value absent = ref.space == kNamedValueSpace ? Value() : AbsentError(ref, name);
+  decls_.push_back(VarDecl{std::move(name), std::move(type), ref, std::move(absent)});
   return true;
 }
 
 const VarDecl* Declarations::Find(std::string_view name) const {
-  auto it = index_.find(std::string(name));
+  auto it = index_.find(name);
   return it == index_.end() ? nullptr : &decls_[it->second];
 }
 

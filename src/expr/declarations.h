@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <string>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "common/value.h"
 #include "expr/type.h"
 
 namespace aftersales::internal {
@@ -31,6 +33,7 @@ struct VarDecl {
   std::string name;  // full dotted name
   TypePtr type;
   VarRef ref;
+  Value absent;      // what reading it gives when it holds nothing (not for named values)
 };
 
 class Declarations {
@@ -45,7 +48,12 @@ class Declarations {
 
  private:
   std::vector<VarDecl> decls_;
-  std::unordered_map<std::string, std::size_t> index_;
+  // Looked up by string_view, without making a string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
   std::unordered_map<std::string, int> namespaces_;
 };
 

@@ -66,11 +66,7 @@ class ConstNode final : public Node {
 
 class VarNode final : public Node {
  public:
-  VarNode(VarRef ref, std::string name) : ref_(ref) {
-    std::string what = ref.space == 1 ? "decision field '" : "fact '";
-    std::string shown = name;
-    if (ref.space == 1 && shown.rfind("decision.", 0) == 0) shown = shown.substr(9);
-    absent_own_ = Value::Error(what + shown + (ref.space == 1 ? "' is not set" : "' is absent"));
+  VarNode(VarRef ref, Value absent) : ref_(ref), absent_own_(std::move(absent)) {
     absent_ = absent_own_.Borrow();  // handed out often: no shared counter
   }
   Value Eval(Frame& f) const override {
@@ -523,7 +519,12 @@ class ComprehensionNode final : public Node {
 }  // namespace
 
 NodePtr MakeConst(Value v) { return std::make_unique<ConstNode>(std::move(v)); }
-NodePtr MakeVar(VarRef ref, std::string name) { return std::make_unique<VarNode>(ref, std::move(name)); }
+NodePtr MakeVar(VarRef ref, Value absent) { return std::make_unique<VarNode>(ref, std::move(absent)); }
+Value AbsentError(VarRef ref, std::string_view name) {
+  if (ref.space == 1 && name.substr(0, 9) == "decision.") name.remove_prefix(9);
+  return Value::Error(ref.space == 1 ? "decision field '" + std::string(name) + "' is not set"
+                                     : "fact '" + std::string(name) + "' is absent");
+}
 NodePtr MakeNamed(std::uint32_t index, std::string name) {
   return std::make_unique<NamedNode>(index, std::move(name));
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/value.h"
@@ -61,7 +62,11 @@ struct BuiltinData {
 using BuiltinFn = Value (*)(const Value* args, std::size_t n, const BuiltinData& data, Frame& f);
 
 NodePtr MakeConst(Value v);
-NodePtr MakeVar(VarRef ref, std::string name);
+// `absent`: the error a read of the slot gives when it holds nothing
+// (AbsentError; made once per declared name and shared by its nodes).
+NodePtr MakeVar(VarRef ref, Value absent);
+// "fact 'order.id' is absent", "decision field 'refund_cents' is not set".
+Value AbsentError(VarRef ref, std::string_view name);
 // A named value: EvalContext::named[index], worked out on its first read.
 NodePtr MakeNamed(std::uint32_t index, std::string name);
 NodePtr MakePresence(VarRef ref);
