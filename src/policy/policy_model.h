@@ -14,6 +14,7 @@
 
 #include "aftersales/issue.h"
 #include "aftersales/options.h"
+#include "common/shared_location.h"
 #include "common/value.h"
 #include "expr/declarations.h"
 #include "expr/program.h"
@@ -91,14 +92,14 @@ struct TemplatePart {
 
 struct Template {
   std::vector<TemplatePart> parts;
-  SourceLocation location;
+  SharedLocation location;
 };
 
 struct Assignment {
   std::uint32_t slot = 0;                  // decision slot
   std::unique_ptr<const Program> program;  // null when `constant` is used
   Value constant;
-  SourceLocation location;
+  SharedLocation location;
 };
 
 struct Rule {
@@ -108,8 +109,8 @@ struct Rule {
   std::vector<Assignment> then;
   // Indexed like PolicyModel::locales; nullopt where the rule has no text.
   std::vector<std::optional<Template>> scripts;
-  SourceLocation location;                 // the rule's `id`
-  SourceLocation when_location;
+  SharedLocation location;                 // the rule's `id`
+  SharedLocation when_location;
 };
 
 // How a stage's matching rules decide (DMN's hit policies). `first`: the

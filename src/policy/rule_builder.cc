@@ -15,11 +15,11 @@ namespace aftersales::internal {
 
 namespace {
 
-using SeenIds = std::unordered_map<std::string, SourceLocation>;
+using SeenIds = std::unordered_map<std::string, SharedLocation>;
 
 // Reads an `id`: a bare word, unique among `seen`. Empty when missing/bad.
 std::string ReadId(const YamlNode& map, std::string_view kind, std::string_view what,
-                   SeenIds* seen, BuildContext& ctx, SourceLocation* location) {
+                   SeenIds* seen, BuildContext& ctx, SharedLocation* location) {
   *location = map.location;
   const YamlNode* node = ctx.Require(map, "id", what);
   if (node == nullptr) return "";
@@ -180,7 +180,7 @@ bool AlwaysTrue(const YamlNode* when) {
 // and the named values in scope).
 void BuildRule(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, PolicyModel* model,
                const Declarations& decls, Rule* rule) {
-  SourceLocation where;
+  SharedLocation where;
   rule->id = ReadId(node, "rule", "a rule", rule_ids, ctx, &where);
   rule->location = where;
   std::string what = rule->id.empty() ? "a rule" : "rule '" + rule->id + "'";
@@ -194,6 +194,7 @@ void BuildRule(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Polic
   }
   if (const YamlNode* then = node.Find("then")) {
     if (ctx.ExpectMap(*then, "the 'then' of " + what)) {
+      rule->then.reserve(then->entries.size());
       for (const auto& [key, value] : then->entries) {
         if (std::optional<Assignment> a = BuildAssignment(key, value, what, ctx, model->schema, decls)) {
           rule->then.push_back(std::move(*a));
@@ -671,7 +672,7 @@ void BuildRow(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Policy
               const Declarations& decls, const std::vector<TableInput>& inputs,
               const std::vector<const YamlNode*>& outputs, const std::string& stage_what, Rule* rule,
               bool* always) {
-  SourceLocation where;
+  SharedLocation where;
   rule->id = ReadId(node, "row", "a row", rule_ids, ctx, &where);
   rule->location = where;
   *always = false;
@@ -875,7 +876,7 @@ void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, Bui
                 PolicyModel* model, const Declarations& policy_values, const Declarations& policy_rules) {
   if (!ctx.ExpectMap(node, "a stage")) return;
   Stage stage;
-  SourceLocation where;
+  SharedLocation where;
   stage.id = ReadId(node, "stage", "a stage", stage_ids, ctx, &where);
   stage.location = where;
   std::string what = stage.id.empty() ? "a stage" : "stage '" + stage.id + "'";
@@ -941,6 +942,7 @@ void BuildStage(const YamlNode& node, SeenIds* stage_ids, SeenIds* rule_ids, Bui
       ctx.Warning("policy.empty_stage", what + " has no rules", rules->location);
     }
     std::string always_id;
+    stage.rules.reserve(rules->items.size());
     for (const YamlNode& item : rules->items) {
       if (!ctx.ExpectMap(item, "a rule")) continue;
       Rule rule;
@@ -980,7 +982,7 @@ void BuildInvariants(const std::vector<const YamlNode*>& sections, BuildContext&
     for (const YamlNode& node : section->items) {
       if (!ctx.ExpectMap(node, "an invariant")) continue;
       Invariant inv;
-      SourceLocation where;
+      SharedLocation where;
       inv.id = ReadId(node, "invariant", "an invariant", &ids, ctx, &where);
       inv.location = where;
       std::string what = inv.id.empty() ? "an invariant" : "invariant '" + inv.id + "'";

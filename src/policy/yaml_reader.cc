@@ -21,16 +21,6 @@
 
 namespace aftersales::internal {
 
-YamlLocation::YamlLocation(const SourceLocation& at)
-    : file_name(std::make_shared<const std::string>(at.file)), line(at.line), column(at.column) {}
-
-const std::string& YamlLocation::file() const {
-  static const std::string kNone;
-  return file_name ? *file_name : kNone;
-}
-
-YamlLocation::operator SourceLocation() const { return SourceLocation{file(), line, column}; }
-
 YamlNode::YamlNode() = default;
 YamlNode::YamlNode(const YamlNode&) = default;
 YamlNode::YamlNode(YamlNode&&) noexcept = default;

@@ -16,22 +16,9 @@
 
 #include "aftersales/issue.h"
 #include "aftersales/options.h"
+#include "common/shared_location.h"
 
 namespace aftersales::internal {
-
-// Where a node starts (1-based). Every node of a file shares one copy of
-// its name: a copy per node was a tenth of reading a large policy.
-struct YamlLocation {
-  std::shared_ptr<const std::string> file_name;
-  int line = 0;
-  int column = 0;
-
-  YamlLocation() = default;
-  // The place of an issue found in the tree, outside the reader.
-  YamlLocation(const SourceLocation& at);  // NOLINT(google-explicit-constructor)
-  const std::string& file() const;
-  operator SourceLocation() const;  // NOLINT(google-explicit-constructor)
-};
 
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
@@ -45,7 +32,7 @@ struct YamlNode {
   std::string tag;                   // explicit tag such as "!!str", empty if none
   std::vector<YamlNode> items;       // sequence items
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // map (key, value) in file order
-  YamlLocation location;             // of the node's first character
+  SharedLocation location;           // of the node's first character
   // Byte offset of that character in the file text given to ReadYaml (for a
   // scalar: its opening quote or block indicator, or its first character).
   std::size_t offset = 0;

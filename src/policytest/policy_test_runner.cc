@@ -159,7 +159,7 @@ bool Matches(const YamlNode& want, const FieldValue& got) {
 // A rule as the reached check knows it: its id and its place (the same rule
 // of a base, seen through the policy and through an overlay, is one).
 std::string RuleKey(const internal::Rule& rule) {
-  return rule.id + '\n' + fs::path(rule.location.file).lexically_normal().generic_string() + '\n' +
+  return rule.id + '\n' + fs::path(rule.location.file()).lexically_normal().generic_string() + '\n' +
          std::to_string(rule.location.line) + ':' + std::to_string(rule.location.column);
 }
 

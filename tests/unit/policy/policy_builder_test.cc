@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(GoodPolicyBuildsTheModel) {
   BOOST_REQUIRE_EQUAL(first.rules.size(), 2u);
   const Rule& unused = first.rules[0];
   BOOST_CHECK_EQUAL(unused.id, "unused");
-  BOOST_CHECK_EQUAL(unused.location.file, "rules.yaml");
+  BOOST_CHECK_EQUAL(unused.location.file(), "rules.yaml");
   BOOST_CHECK_EQUAL(unused.location.line, 12);
   BOOST_CHECK_EQUAL(unused.location.column, 13);
   BOOST_CHECK(unused.when != nullptr);
