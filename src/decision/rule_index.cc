@@ -1,12 +1,20 @@
 #include "decision/rule_index.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 
 namespace aftersales::internal {
 
 namespace {
 
 using TK = Type::Kind;
+
+// hi - lo, without overflow.
+template <typename Span>
+std::uint64_t Length(const Span& s) {
+  return static_cast<std::uint64_t>(s.hi) - static_cast<std::uint64_t>(s.lo);
+}
 
 // Below this many rules a stage is scanned: the lookups would cost more
 // than the guards they spare.
@@ -181,6 +189,19 @@ void RuleIndex::Filter(Bucket* bucket, const Stage& stage, const Schema& schema)
       rest.push_back(r);
     }
   }
+  // A span reaching x starts at x - max_len or later: with the few widest
+  // spans (a catch-all price band) set apart, that start is near x.
+  if (!bucket->spans.empty()) {
+    std::vector<std::uint64_t> lengths;
+    lengths.reserve(bucket->spans.size());
+    for (const Bucket::Span& sp : bucket->spans) lengths.push_back(Length(sp));
+    std::sort(lengths.begin(), lengths.end());
+    const std::uint64_t cutoff = lengths[lengths.size() * 9 / 10];
+    std::vector<Bucket::Span> narrow;
+    for (const Bucket::Span& sp : bucket->spans) (Length(sp) > cutoff ? bucket->wide : narrow).push_back(sp);
+    bucket->spans = std::move(narrow);
+    bucket->max_len = cutoff;
+  }
   std::sort(bucket->spans.begin(), bucket->spans.end(),
             [](const Bucket::Span& a, const Bucket::Span& b) { return a.lo < b.lo; });
   bucket->rules = std::move(rest);
@@ -219,15 +240,24 @@ void RuleIndex::Add(const Bucket& bucket, const Value* facts, std::vector<std::u
   const Value& v = facts[bucket.range_slot];
   if (v.kind() == Value::Kind::kInt) {
     const std::int64_t x = v.int_value();
-    // Spans starting at or below x, of which those reaching x.
-    auto end = std::upper_bound(bucket.spans.begin(), bucket.spans.end(), x,
-                                [](std::int64_t value, const Bucket::Span& s) { return value < s.lo; });
-    for (auto it = bucket.spans.begin(); it != end; ++it) {
+    // Spans starting in [x - max_len, x], of which those reaching x.
+    auto by_lo = [](const Bucket::Span& s, std::int64_t value) { return s.lo < value; };
+    auto begin = bucket.spans.begin();
+    const std::uint64_t room = static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(INT64_MIN);
+    if (bucket.max_len < room) {
+      const std::int64_t from = static_cast<std::int64_t>(static_cast<std::uint64_t>(x) - bucket.max_len);
+      begin = std::lower_bound(bucket.spans.begin(), bucket.spans.end(), from, by_lo);
+    }
+    for (auto it = begin; it != bucket.spans.end() && it->lo <= x; ++it) {
       if (it->hi >= x) out->push_back(it->rule);
+    }
+    for (const Bucket::Span& w : bucket.wide) {
+      if (w.lo <= x && x <= w.hi) out->push_back(w.rule);
     }
   } else if (!v.is_absent()) {
     // Not an int: the range guards let it through (GuardAllows).
     for (const Bucket::Span& s : bucket.spans) out->push_back(s.rule);
+    for (const Bucket::Span& s : bucket.wide) out->push_back(s.rule);
   }
 }
 
@@ -247,7 +277,32 @@ void RuleIndex::Candidates(const Value* facts, std::vector<std::uint32_t>* out) 
     if (out->size() > before) ++lists;
     spans |= hit->filtered;
   }
-  if (lists > 1 || spans) std::sort(out->begin(), out->end());
+  if (lists > 1 || spans) InRuleOrder(out);
+}
+
+void RuleIndex::InRuleOrder(std::vector<std::uint32_t>* rules) const {
+  constexpr std::size_t kSortBelow = 48;
+  if (rules->size() < kSortBelow) {
+    std::sort(rules->begin(), rules->end());
+    return;
+  }
+  // A bit per rule of the stage, all clear between calls.
+  thread_local std::vector<std::uint64_t> bits;
+  const std::size_t words = (num_rules_ + 63) / 64;
+  if (bits.size() < words) bits.resize(words, 0);
+  std::uint32_t lo = UINT32_MAX, hi = 0;
+  for (std::uint32_t r : *rules) {
+    bits[r >> 6] |= std::uint64_t{1} << (r & 63);
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
+  }
+  rules->clear();
+  for (std::size_t w = lo >> 6; w <= (hi >> 6); ++w) {
+    for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      rules->push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))));
+    }
+    bits[w] = 0;
+  }
 }
 
 }  // namespace aftersales::internal

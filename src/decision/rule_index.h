@@ -46,7 +46,8 @@ class RuleIndex {
 
   // The rules of the stage that may match the case whose facts are
   // `facts` (slots of the schema), by index, in rule order. `out` is
-  // cleared first.
+  // cleared first. Many candidates from several lists are put in order
+  // through a bit set of the stage's rules (one per thread), not sorted.
   void Candidates(const Value* facts, std::vector<std::uint32_t>* out) const;
 
   std::size_t num_rules() const { return num_rules_; }
@@ -63,7 +64,9 @@ class RuleIndex {
       std::int64_t lo, hi;
       std::uint32_t rule;
     };
-    std::vector<Span> spans;  // by lo
+    std::vector<Span> spans;  // by lo, none longer than max_len
+    std::uint64_t max_len = 0;  // hi - lo of the longest span
+    std::vector<Span> wide;   // the longest tenth, tried one by one
   };
   // The rules guarded on one fact, by the value the guard allows.
   struct Key {
@@ -78,6 +81,7 @@ class RuleIndex {
   const Bucket* Lookup(const Key& key, const Value& v) const;
   static void Filter(Bucket* bucket, const Stage& stage, const Schema& schema);
   static void Add(const Bucket& bucket, const Value* facts, std::vector<std::uint32_t>* out);
+  void InRuleOrder(std::vector<std::uint32_t>* rules) const;
 
   std::vector<Key> keys_;
   Bucket always_;  // candidates for every case (up to its range filter)

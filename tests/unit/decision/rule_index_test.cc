@@ -5,8 +5,10 @@
 // same decision, byte for byte, its budget errors included.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -192,6 +194,49 @@ BOOST_AUTO_TEST_CASE(ranges_narrow_a_large_set_of_rules) {
   BOOST_TEST((candidates == std::vector<std::uint32_t>{600}));
   std::mt19937 rng(5);
   for (int c = 0; c < 500; ++c) ExpectSame(*loaded.policy, RandomCase(rng, 10));
+}
+
+BOOST_AUTO_TEST_CASE(wide_and_narrow_ranges_and_many_candidates) {
+  // Bands of every width (one in five open above: the widest tenth is set
+  // apart from the sorted spans) and 80 rules every case may match, so
+  // that the candidates are many and come from several lists: they are put
+  // in rule order through the bit set, and decide as the scan does.
+  std::string policy = "policy: {name: wide, version: \"1\", locales: [en]}\nstages:\n  - id: s\n    hit: collect\n    rules:\n";
+  std::mt19937 gen(21);
+  for (int r = 0; r < 500; ++r) {
+    std::string when;
+    if (r % 6 == 0) {
+      when = "has(item.note) || item.qty > " + std::to_string(gen() % 4);  // no guard: always a candidate
+    } else if (r % 5 == 0) {
+      when = "item.paid_cents >= " + std::to_string(gen() % 20000);
+    } else {
+      const int lo = static_cast<int>(gen() % 20000);
+      when = "item.paid_cents >= " + std::to_string(lo) + " && item.paid_cents <= " +
+             std::to_string(lo + static_cast<int>(gen() % (r % 3 == 0 ? 9000 : 300)));
+    }
+    policy += "      - {id: w" + std::to_string(r) + ", when: \"" + when + "\", then: {tags: \"['t" +
+              std::to_string(r) + "']\"}}\n";
+  }
+  LoadResult loaded = aftersales::LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", policy}});
+  BOOST_TEST_REQUIRE(loaded.ok(), aftersales::FormatIssues(loaded.issues));
+  BOOST_TEST_REQUIRE(IndexedStages(*loaded.policy) == 1u);
+  const auto& impl = aftersales::internal::PolicyInternal::Impl(*loaded.policy);
+  std::mt19937 rng(8);
+  std::size_t most = 0;
+  for (int c = 0; c < 800; ++c) {
+    std::string json = "{\"item\": {\"qty\": " + std::to_string(rng() % 6) +
+                       (rng() % 8 ? ", \"paid_cents\": " + std::to_string(rng() % 32000) : std::string()) +
+                       (rng() % 3 ? std::string() : ", \"note\": \"n\"") + "}}";
+    ExpectSame(*loaded.policy, json);
+    auto facts = loaded.policy->ReadFactsJson(json);
+    std::vector<std::uint32_t> candidates;
+    impl.rule_index(0)->Candidates(aftersales::internal::PolicyInternal::Data(*facts)->slots.data(), &candidates);
+    const bool ordered =
+        std::adjacent_find(candidates.begin(), candidates.end(), std::greater_equal<>()) == candidates.end();
+    BOOST_TEST(ordered, "candidates in strict rule order for " << json);
+    most = std::max(most, candidates.size());
+  }
+  BOOST_TEST(most >= 100u);  // the bit set was used
 }
 
 BOOST_AUTO_TEST_CASE(the_step_budget_runs_out_where_the_scan_runs_out) {
