@@ -319,8 +319,7 @@ class TreeBuilder : public YAML::EventHandler {
     std::size_t p = SkipProperties(text_, Position(mark));
     SetPlace(&node, p);
     node.style = tag == "?" ? YamlNode::Style::kPlain : StyleAt(text_, p);
-    node.tag = ShortTag(tag);
-    CheckTag(node.tag, Position(mark));
+    node.tag = CheckTag(ShortTag(tag), Position(mark));
     node.value = value;
     if ((node.style == YamlNode::Style::kSingleQuoted ||
          node.style == YamlNode::Style::kDoubleQuoted) &&
@@ -366,7 +365,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void SetPlace(YamlNode* node, std::size_t p) const {
-    node->offset = base_ + p;
+    node->offset = static_cast<std::uint32_t>(base_ + p);
     SourceLocation at = lines_.Locate(base_ + p, {});
     node->location.file_name = file_name_;
     node->location.line = at.line;
@@ -382,15 +381,19 @@ class TreeBuilder : public YAML::EventHandler {
   // (!!str, !!int, ...) may appear. Others (!!binary, !!python/object,
   // !custom) would mean something we do not do, so they are errors rather
   // than silently read as plain strings and maps.
-  void CheckTag(const std::string& tag, std::size_t p) {
-    if (tag.empty()) return;
-    for (std::string_view ok : {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"}) {
-      if (tag == ok) return;
+  // The tag a node keeps: a core tag as a static string, "" for none, "!"
+  // for any other (said here, where it is written).
+  std::string_view CheckTag(const std::string& tag, std::size_t p) {
+    static constexpr std::string_view kCore[] = {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"};
+    if (tag.empty()) return {};
+    for (std::string_view ok : kCore) {
+      if (tag == ok) return ok;
     }
     AddIssue("yaml.tag",
              "YAML tag '" + tag + "' is not supported: policies and cases are plain YAML (only the core tags "
              "!!str, !!int, !!float, !!bool, !!null, !!map and !!seq may appear)",
              p);
+    return "!";
   }
 
   void CountNodes(std::size_t n, std::size_t p) {
@@ -415,9 +418,8 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame frame;
     frame.node.kind = kind;
-    frame.node.tag = ShortTag(tag);
+    frame.node.tag = CheckTag(ShortTag(tag), Position(mark));
     SetPlace(&frame.node, SkipProperties(text_, Position(mark)));
-    CheckTag(frame.node.tag, Position(mark));
     frame.anchor = anchor;
     frame.flow = flow;
     frame.nodes_at_start = nodes_;
@@ -561,6 +563,11 @@ YamlDocument ReadYaml(std::string_view text, std::string_view file_name,
   if (g_read_yaml_log != nullptr) g_read_yaml_log->emplace_back(file_name);
 #endif
   YamlDocument doc;
+  if (text.size() >= UINT32_MAX) {  // nodes keep 32-bit offsets; no policy or case comes near
+    doc.issues.push_back(Issue{Severity::kError, "yaml.limit", "the text is too large to read (4 GB or more)",
+                               SourceLocation{std::string(file_name), 0, 0}});
+    return doc;
+  }
   LineMap lines(text);
   if (!CheckEncoding(text, lines, file_name, &doc.issues)) return doc;
   std::size_t base = BomLength(text);

@@ -7,6 +7,7 @@
 #define AFTERSALES_POLICY_YAML_READER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,14 +29,17 @@ struct YamlNode {
 
   Kind kind = Kind::kNull;
   Style style = Style::kPlain;
+  // Byte offset of the node's first character in the file text given to
+  // ReadYaml (for a scalar: its opening quote or block indicator, or its
+  // first character). Texts are far below 4 GB (Limits::max_policy_bytes).
+  std::uint32_t offset = 0;
   std::string value;                 // scalar text (after YAML unescaping)
-  std::string tag;                   // explicit tag such as "!!str", empty if none
+  // Explicit core tag such as "!!str" (a static string), empty if none. Any
+  // other tag is an error of the reading (yaml.tag), and "!" here.
+  std::string_view tag;
   std::vector<YamlNode> items;       // sequence items
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // map (key, value) in file order
   SharedLocation location;           // of the node's first character
-  // Byte offset of that character in the file text given to ReadYaml (for a
-  // scalar: its opening quote or block indicator, or its first character).
-  std::size_t offset = 0;
 
   // Declared here and defaulted in yaml_reader.cc: a node holds pairs of
   // nodes, and implicit members would need std::pair<YamlNode, YamlNode>
