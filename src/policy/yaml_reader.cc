@@ -458,7 +458,7 @@ class TreeBuilder : public YAML::EventHandler {
   // one; says so when it does.
   bool DuplicateKey(Frame& top, const YamlNode& key) {
     std::size_t entries = (children_.size() - 1 - top.first_child) / 2;  // before this key
-    if (entries < kLinearKeys) {
+    if (top.keys.empty() && entries < kLinearKeys) {
       for (std::size_t i = top.first_child; i + 1 < children_.size(); i += 2) {
         const YamlNode& earlier = children_[i];
         if (earlier.kind == YamlNode::Kind::kScalar && earlier.value == key.value) {
@@ -466,15 +466,16 @@ class TreeBuilder : public YAML::EventHandler {
           return true;
         }
       }
-      if (entries + 1 == kLinearKeys) {
-        // From here on, a hash of the keys.
-        for (std::size_t i = top.first_child; i < children_.size(); i += 2) {
-          if (children_[i].kind == YamlNode::Kind::kScalar) {
-            top.keys.emplace(children_[i].value, children_[i].location);
-          }
+      return false;
+    }
+    if (top.keys.empty()) {
+      // From here on, a hash of the map's scalar keys (whatever kind of key
+      // came before: the hash is made when a scalar key first needs it).
+      for (std::size_t i = top.first_child; i + 1 < children_.size(); i += 2) {
+        if (children_[i].kind == YamlNode::Kind::kScalar) {
+          top.keys.emplace(children_[i].value, children_[i].location);
         }
       }
-      return false;
     }
     auto [it, inserted] = top.keys.emplace(key.value, key.location);
     if (!inserted) {

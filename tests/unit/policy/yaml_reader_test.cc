@@ -101,6 +101,44 @@ BOOST_AUTO_TEST_CASE(DuplicateKeysAreReportedAndFirstWins) {
   BOOST_CHECK_EQUAL(doc.root->Find("a")->value, "1");
 }
 
+// Small maps compare a key with the keys before it, large ones keep a
+// hash of them: a repeat is found on either side of the change, whatever
+// kind of key (null, a list) sits where the hash is made.
+BOOST_AUTO_TEST_CASE(DuplicateKeysAreFoundInLargeMapsToo) {
+  for (int odd_at : {-1, 0, 14, 15, 16, 17}) {
+    for (const char* odd : {"~", "[x, y]", "? {m: 1}"}) {
+      std::string text;
+      int line = 0;
+      for (int k = 0; k < 24; ++k) {
+        ++line;
+        if (k == odd_at) {
+          text += std::string(odd) + ": 0\n";
+          continue;
+        }
+        text += "k" + std::to_string(k) + ": " + std::to_string(k) + "\n";
+      }
+      // Repeats of an early key, of the key just before the change, and of
+      // a late one.
+      text += "k1: x\nk15: x\nk20: x\n";
+      YamlDocument doc = ReadYaml(text, "f.yaml");
+      std::string what = "odd key " + std::string(odd) + " at " + std::to_string(odd_at);
+      std::vector<std::string> dups;
+      for (const Issue& i : doc.issues) {
+        if (i.code == "yaml.duplicate_key") dups.push_back(i.message.substr(0, i.message.find(" (")));
+      }
+      std::vector<std::string> expected;
+      for (int k : {1, 15, 20}) {
+        if (k != odd_at) expected.push_back("duplicate key 'k" + std::to_string(k) + "'");
+      }
+      BOOST_TEST(dups == expected, what);
+      BOOST_REQUIRE(doc.root);
+      BOOST_TEST(doc.root->entries.size() == 24u + (odd_at == 1 || odd_at == 15 || odd_at == 20 ? 1u : 0u), what);
+      BOOST_TEST(doc.root->Find("k1") != nullptr);
+      if (odd_at != 1) BOOST_TEST(doc.root->Find("k1")->value == "1", what);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(SecondDocumentIsAnError) {
   YamlDocument doc = ReadYaml("a: 1\n---\nb: 2\n", "f.yaml");
   BOOST_CHECK(!doc.root);
