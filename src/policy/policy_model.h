@@ -107,7 +107,8 @@ struct Rule {
   std::string description;
   std::unique_ptr<const Program> when;     // null: always matches
   std::vector<Assignment> then;
-  // Indexed like PolicyModel::locales; nullopt where the rule has no text.
+  // Indexed like PolicyModel::locales, nullopt where the rule has no text;
+  // empty for a rule without a script (most rules of a large policy).
   std::vector<std::optional<Template>> scripts;
   SharedLocation location;                 // the rule's `id`
   SharedLocation when_location;

@@ -204,8 +204,6 @@ void BuildRule(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Polic
   }
   if (const YamlNode* script = node.Find("script")) {
     BuildScripts(*script, what, ctx, *model, decls, rule);
-  } else {
-    rule->scripts.assign(model->locales.size(), std::nullopt);
   }
 }
 
@@ -747,8 +745,6 @@ void BuildRow(const YamlNode& node, SeenIds* rule_ids, BuildContext& ctx, Policy
   }
   if (const YamlNode* script = node.Find("script")) {
     BuildScripts(*script, what, ctx, *model, decls, rule);
-  } else {
-    rule->scripts.assign(model->locales.size(), std::nullopt);
   }
   (void)stage_what;
 }
