@@ -390,7 +390,7 @@ class EqConstNode final : public Node {
   std::optional<Guard> AsGuard() const override {
     const VarRef* ref = operand_->AsVar();
     if (negate_ || !ref) return std::nullopt;
-    return Guard{*ref, {constant_}};
+    return Guard{*ref, std::span<const Value>(&constant_, 1)};
   }
 
  private:
@@ -414,7 +414,7 @@ class InConstListNode final : public Node {
   std::optional<Guard> AsGuard() const override {
     const VarRef* ref = operand_->AsVar();
     if (!ref) return std::nullopt;
-    return Guard{*ref, list_.list_value()};
+    return Guard{*ref, std::span<const Value>(list_.list_value())};
   }
 
  private:

@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,8 +76,9 @@ const Value* ReadNamedValue(EvalContext& ctx, std::uint32_t index);
 // may skip the rest.
 struct Guard {
   VarRef ref;
-  // An equality guard: the value must equal one of these.
-  std::vector<Value> allowed;
+  // An equality guard: the value must equal one of these (the program's
+  // own constants, seen in place: valid while the program lives).
+  std::span<const Value> allowed;
   // A range guard (`x >= 5`, `x < 9`, both: the parts of the chain that
   // compare one variable with int constants, taken together): an int value
   // must lie in [lo, hi]; an absent one fails (the comparison would be an
