@@ -35,8 +35,6 @@ def fmt_us(us):
         return "–"
     if us >= 1000:
         return f"{us / 1000:.1f} ms"
-    if us >= 100:
-        return f"{us:.0f} µs"
     if us >= 10:
         return f"{us:.0f} µs"
     return f"{us:.1f} µs"

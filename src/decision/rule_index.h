@@ -15,7 +15,9 @@
 // look up) is narrowed again by a range guard (`item.paid_cents >= 100 &&
 // item.paid_cents < 500`) on the int fact most of them have one on: those
 // rules are kept sorted by their ranges' lower ends and only those whose
-// range holds the case's value are tried.
+// range holds the case's value are tried: the scan for a value x starts at
+// x minus the longest range, the widest tenth of the ranges being kept
+// apart and checked one by one.
 //
 // The engine tries the candidates in rule order, so hit policies, the rules
 // that fire and their order are those of a plain scan; it charges one step
