@@ -401,7 +401,7 @@ class Compiler {
     CheckLiteralWords(*b, e, types);
     BuiltinData data;
     if (!Prepare(*b, e, &data)) return {nullptr, Type::Error()};
-    if (NodePtr constant = WithConstantOperand(*b, e, &nodes)) return {std::move(constant), result};
+    if (NodePtr constant = WithConstantOperand(*b, e, types, &nodes)) return {std::move(constant), result};
     return {MakeCall(*b, std::move(nodes), std::move(data)), result};
   }
 
@@ -492,17 +492,24 @@ class Compiler {
 
   // Comparisons with a constant skip the general call path: null when the
   // call has no such operand.
-  NodePtr WithConstantOperand(const Builtin& b, const Expr& e, std::vector<NodePtr>* nodes) {
+  // An operand of an enum type is compared by word index (MakeEqConst).
+  NodePtr WithConstantOperand(const Builtin& b, const Expr& e, const std::vector<TypePtr>& types,
+                              std::vector<NodePtr>* nodes) {
+    auto words = [&](std::size_t i) -> std::shared_ptr<const EnumType> {
+      return i < types.size() && types[i] && types[i]->kind() == Type::Kind::kEnum ? types[i]->enum_type() : nullptr;
+    };
     switch (b.literal_form) {
       case LiteralForm::kEquals:
       case LiteralForm::kNotEquals: {
         const bool negate = b.literal_form == LiteralForm::kNotEquals;
-        if (const Value* c = LiteralOf(*e.args[1])) return MakeEqConst(std::move((*nodes)[0]), *c, negate);
-        if (const Value* c = LiteralOf(*e.args[0])) return MakeEqConst(std::move((*nodes)[1]), *c, negate);
+        if (const Value* c = LiteralOf(*e.args[1])) return MakeEqConst(std::move((*nodes)[0]), *c, negate, words(0));
+        if (const Value* c = LiteralOf(*e.args[0])) return MakeEqConst(std::move((*nodes)[1]), *c, negate, words(1));
         return nullptr;
       }
       case LiteralForm::kIn:
-        if (auto list = ConstantList(*e.args[1])) return MakeInConstList(std::move((*nodes)[0]), std::move(*list));
+        if (auto list = ConstantList(*e.args[1])) {
+          return MakeInConstList(std::move((*nodes)[0]), std::move(*list), words(0));
+        }
         return nullptr;
       case LiteralForm::kNone: return nullptr;
     }

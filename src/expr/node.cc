@@ -258,7 +258,9 @@ class CallNode final : public Node {
     }
     if (!ref || !c || c->kind() != Value::Kind::kInt) return std::nullopt;
     const std::int64_t v = c->int_value();
-    Guard g{*ref, {}, true};
+    Guard g;
+    g.ref = *ref;
+    g.range = true;
     if (op == "_<_") {
       if (v == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
       g.hi = v - 1;
@@ -377,35 +379,82 @@ class Operand {
   Value held_;
 };
 
+// The words of an enum among some constants, as bits by word index.
+class WordBits {
+ public:
+  WordBits() = default;
+  WordBits(std::shared_ptr<const EnumType> words, std::span<const Value> constants) : words_(std::move(words)) {
+    if (!words_) return;
+    bits_.assign((words_->values.size() + 63) / 64, 0);
+    for (const Value& c : constants) {
+      if (c.kind() != Value::Kind::kString) continue;
+      const int i = words_->IndexOf(c.string_value());
+      if (i >= 0) bits_[static_cast<std::size_t>(i) / 64] |= std::uint64_t{1} << (static_cast<std::size_t>(i) % 64);
+    }
+  }
+  // 1 when `v` is one of the enum's own words and among the constants, 0
+  // when it is one of them and not among the constants, -1 when it is not
+  // one of the enum's own words (compare it as text).
+  int Test(const Value& v) const {
+    if (!words_ || v.kind() != Value::Kind::kString) return -1;
+    const int i = words_->StoredIndex(v.string_value());
+    if (i < 0) return -1;
+    const auto word = static_cast<std::size_t>(i);
+    return static_cast<int>((bits_[word / 64] >> (word % 64)) & 1u);
+  }
+  void Describe(Guard* g) const {
+    if (!words_) return;
+    g->words = words_.get();
+    g->word_bits = bits_;
+  }
+
+ private:
+  std::shared_ptr<const EnumType> words_;
+  std::vector<std::uint64_t> bits_;
+};
+
 class EqConstNode final : public Node {
  public:
-  EqConstNode(NodePtr operand, Value constant, bool negate)
-      : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
+  EqConstNode(NodePtr operand, Value constant, bool negate, std::shared_ptr<const EnumType> words)
+      : operand_(std::move(operand)),
+        constant_(std::move(constant)),
+        negate_(negate),
+        bits_(std::move(words), std::span<const Value>(&constant_, 1)) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Operand v(*operand_, f);
     if ((*v).is_error()) return *v;
+    const int known = bits_.Test(*v);
+    if (known >= 0) return Value::Bool((known == 1) != negate_);
     return Value::Bool(ValuesEqual(*v, constant_) != negate_);
   }
   std::optional<Guard> AsGuard() const override {
     const VarRef* ref = operand_->AsVar();
     if (negate_ || !ref) return std::nullopt;
-    return Guard{*ref, std::span<const Value>(&constant_, 1)};
+    Guard g;
+    g.ref = *ref;
+    g.allowed = std::span<const Value>(&constant_, 1);
+    bits_.Describe(&g);
+    return g;
   }
 
  private:
   NodePtr operand_;
   Value constant_;
   bool negate_;
+  WordBits bits_;
 };
 
 class InConstListNode final : public Node {
  public:
-  InConstListNode(NodePtr operand, Value list) : operand_(std::move(operand)), list_(std::move(list)) {}
+  InConstListNode(NodePtr operand, Value list, std::shared_ptr<const EnumType> words)
+      : operand_(std::move(operand)), list_(std::move(list)), bits_(std::move(words), list_.list_value()) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Operand v(*operand_, f);
     if ((*v).is_error()) return *v;
+    const int known = bits_.Test(*v);
+    if (known >= 0) return Value::Bool(known == 1);
     for (const Value& e : list_.list_value()) {
       if (ValuesEqual(e, *v)) return Value::Bool(true);
     }
@@ -414,12 +463,17 @@ class InConstListNode final : public Node {
   std::optional<Guard> AsGuard() const override {
     const VarRef* ref = operand_->AsVar();
     if (!ref) return std::nullopt;
-    return Guard{*ref, std::span<const Value>(list_.list_value())};
+    Guard g;
+    g.ref = *ref;
+    g.allowed = std::span<const Value>(list_.list_value());
+    bits_.Describe(&g);
+    return g;
   }
 
  private:
   NodePtr operand_;
   Value list_;
+  WordBits bits_;
 };
 
 class ComprehensionNode final : public Node {
@@ -550,11 +604,11 @@ NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {
   return std::make_unique<MapNode>(std::move(keys), std::move(values));
 }
-NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate) {
-  return std::make_unique<EqConstNode>(std::move(operand), std::move(constant), negate);
+NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate, std::shared_ptr<const EnumType> words) {
+  return std::make_unique<EqConstNode>(std::move(operand), std::move(constant), negate, std::move(words));
 }
-NodePtr MakeInConstList(NodePtr operand, Value list) {
-  return std::make_unique<InConstListNode>(std::move(operand), std::move(list));
+NodePtr MakeInConstList(NodePtr operand, Value list, std::shared_ptr<const EnumType> words) {
+  return std::make_unique<InConstListNode>(std::move(operand), std::move(list), std::move(words));
 }
 NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body) {
   return std::make_unique<ComprehensionNode>(kind, local, std::move(range), std::move(filter), std::move(body));

@@ -15,6 +15,7 @@
 #include "common/value.h"
 #include "expr/declarations.h"
 #include "expr/program.h"
+#include "expr/type.h"
 
 namespace re2 {
 class RE2;
@@ -83,8 +84,11 @@ NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values);
 
 // `operand == constant` (or !=, or `operand in constant-list`) without
 // copying the operand: the most common shape of a rule's condition.
-NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate);
-NodePtr MakeInConstList(NodePtr operand, Value list);
+// `words`: the operand's enum, when it is of one (null otherwise): an
+// operand that is one of the enum's own words is then compared by its
+// index, not its text.
+NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate, std::shared_ptr<const EnumType> words = nullptr);
+NodePtr MakeInConstList(NodePtr operand, Value list, std::shared_ptr<const EnumType> words = nullptr);
 
 enum class MacroKind { kAll, kExists, kExistsOne, kFilter, kMap };
 // `filter` is the predicate of map(x, p, t) (null otherwise); `body` is the

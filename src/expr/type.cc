@@ -18,12 +18,8 @@ int EnumType::IndexOf(std::string_view v) const {
 }
 
 int EnumType::IndexOfStored(const std::string& v) const {
-  const std::less<const std::string*> before;
-  const std::string* first = values.data();
-  if (!values.empty() && !before(&v, first) && before(&v, first + values.size())) {
-    return static_cast<int>(&v - first);
-  }
-  return IndexOf(v);
+  const int stored = StoredIndex(v);
+  return stored >= 0 ? stored : IndexOf(v);
 }
 
 void EnumType::Seal() {

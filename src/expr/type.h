@@ -7,6 +7,7 @@
 #ifndef AFTERSALES_EXPR_TYPE_H_
 #define AFTERSALES_EXPR_TYPE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ struct EnumType {
   // enum's own word (Value::StringRef), so its index is where it points:
   // no comparison at all; any other string is looked up. -1 when not a value.
   int IndexOfStored(const std::string& v) const;
+  // The index of `v` when it is one of `values` itself (not a copy): a
+  // comparison of addresses, no text read. -1 for any other string.
+  int StoredIndex(const std::string& v) const {
+    const std::less<const std::string*> before;
+    const std::string* first = values.data();
+    if (values.empty() || before(&v, first) || !before(&v, first + values.size())) return -1;
+    return static_cast<int>(&v - first);
+  }
   // Indexes `values` for IndexOf; call once they are all in.
   void Seal();
   WordIndex index;  // filled by Seal

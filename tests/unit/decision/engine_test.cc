@@ -1008,3 +1008,64 @@ BOOST_AUTO_TEST_CASE(random_cases_on_the_shipped_policy_keep_the_vocabulary_prom
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Enum comparisons go by word index when the value is one of the enum's own
+// words (a read fact) and by text otherwise (a decision field a rule set
+// from a constant); both must give what comparing the text gives, in a
+// scanned stage and in an indexed one (16 rules or more), through JSON and
+// through FactsBuilder.
+BOOST_AUTO_TEST_CASE(enum_comparisons_by_word_index_agree_with_the_text) {
+  std::string rules = R"(
+policy: {name: t, version: "1", locales: [en], default_locale: en, fallback_locale: en}
+stages:
+  - id: first
+    hit: first
+    rules:
+      - id: not_delay
+        when: issue.kind != 'delay' && issue.kind in ['defect', 'no_reason']
+        then: {resolution: refund}
+      - id: delay
+        when: "'delay' == issue.kind"
+        then: {resolution: explain}
+  - id: second
+    hit: collect
+    rules:
+      - id: refunded
+        when: decision.resolution == 'refund' && decision.resolution in ['refund', 'escalate']
+        then: {evidence: [photo]}
+      - id: not_refunded
+        when: decision.resolution != 'refund'
+        then: {evidence: [video]}
+  - id: wide
+    hit: first
+    rules:
+)";
+  // An indexed stage: a rule per word, several times over, the last one
+  // for the third word only.
+  const char* const words[] = {"defect", "no_reason", "delay"};
+  for (int i = 0; i < 18; ++i) {
+    rules += "      - id: w" + std::to_string(i) + "\n        when: issue.kind == '" + words[i % 3] +
+             "' && decision.resolution in ['refund', 'explain'] && " + std::to_string(i) + " >= " +
+             std::to_string(i < 3 ? 0 : 99) + "\n        then: {note: \"'" + words[i % 3] + "'\"}\n";
+  }
+  auto p = MustLoad(rules);
+  struct Want {
+    const char* kind;
+    const char* resolution;
+    const char* evidence;
+  };
+  for (const Want& w : {Want{"defect", "refund", "photo"}, Want{"no_reason", "refund", "photo"},
+                        Want{"delay", "explain", "video"}}) {
+    BOOST_TEST_CONTEXT(w.kind) {
+      const std::string json = std::string(R"({"issue": {"kind": ")") + w.kind + R"("}})";
+      auto builder = p->NewFacts();
+      BOOST_TEST_REQUIRE(builder.SetString("issue.kind", w.kind).ok());
+      for (const Decision& d : {DecideJson(*p, json), p->Decide(builder.Build())}) {
+        BOOST_TEST_REQUIRE(d.ok(), (d.errors.empty() ? "" : d.errors.front().message));
+        BOOST_TEST(Str(d, "resolution") == w.resolution);
+        BOOST_TEST(List(d, "evidence") == std::vector<std::string>{w.evidence});
+        BOOST_TEST(Str(d, "note") == w.kind);
+      }
+    }
+  }
+}
