@@ -90,14 +90,50 @@ void AppendValidString(std::string* out, std::string_view s) {
       ++p;
       continue;
     }
-    out->append(run, p);
+    out->append(run, static_cast<std::size_t>(p - run));
     AppendEscaped(out, c);
     run = ++p;
   }
-  out->append(run, p);
+  out->append(run, static_cast<std::size_t>(p - run));
+}
+
+// True when every byte of a short `s` copies through as it is: printable
+// ASCII other than '"' and '\\' (keys, enum words, rule ids, digests).
+// Eight bytes at a time.
+inline bool IsPlainShort(std::string_view s) {
+  if (s.size() > 128) return false;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if ((w & 0x8080808080808080ull) != 0 || NeedsEscape(w)) return false;
+  }
+  if (n == 0) return true;
+  if (s.size() >= 8) {
+    // The last eight bytes, some of them checked already.
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, 8);
+    return (w & 0x8080808080808080ull) == 0 && !NeedsEscape(w);
+  }
+  bool plain = true;
+  for (; n > 0; --n, ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    plain &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  }
+  return plain;
 }
 
 void AppendString(std::string* out, std::string_view s) {
+  if (IsPlainShort(s)) {
+    const std::size_t at = out->size();
+    out->resize(at + s.size() + 2);
+    char* p = out->data() + at;
+    *p = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
   if (IsAscii(s) || simdjson::validate_utf8(s.data(), s.size())) {
@@ -122,16 +158,16 @@ void AppendString(std::string* out, std::string_view s) {
         p += n;
         continue;
       }
-      out->append(run, p);
+      out->append(run, static_cast<std::size_t>(p - run));
       *out += "\xEF\xBF\xBD";
       run = ++p;
       continue;
     }
-    out->append(run, p);
+    out->append(run, static_cast<std::size_t>(p - run));
     AppendEscaped(out, c);
     run = ++p;
   }
-  out->append(run, p);
+  out->append(run, static_cast<std::size_t>(p - run));
   out->push_back('"');
 }
 
@@ -186,6 +222,11 @@ void JsonOut::QuotedKey(std::string_view quoted) {
   BeforeKey();
   out_->append(quoted);
   AfterKey();
+}
+
+void JsonOut::RawMember(std::string_view member) {
+  BeforeKey();
+  out_->append(member);
 }
 
 void JsonOut::Key(std::string_view key) {
@@ -321,6 +362,18 @@ const char* OutcomeName(RuleTrace::Outcome o) {
   return "?";
 }
 
+std::string PolicyPartJson(std::string_view name, std::string_view version, std::string_view digest) {
+  std::string out;
+  JsonOut w(&out, -1);
+  w.Key("policy");
+  w.BeginObject();
+  w.Member("name", name);
+  w.Member("version", version);
+  w.Member("digest", digest);
+  w.EndObject();
+  return out;
+}
+
 void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
   JsonOut w(out, indent);
   w.BeginObject();
@@ -349,12 +402,16 @@ void WriteDecisionJson(const DecisionParts& d, int indent, std::string* out) {
     for (std::string_view id : d.matched_rules) w.String(id);
     w.EndArray();
   }
-  w.Key("policy");
-  w.BeginObject();
-  w.Member("name", d.policy_name);
-  w.Member("version", d.policy_version);
-  w.Member("digest", d.policy_digest);
-  w.EndObject();
+  if (indent < 0 && !d.policy_json.empty()) {
+    w.RawMember(d.policy_json);
+  } else {
+    w.Key("policy");
+    w.BeginObject();
+    w.Member("name", d.policy_name);
+    w.Member("version", d.policy_version);
+    w.Member("digest", d.policy_digest);
+    w.EndObject();
+  }
   if (d.trace != nullptr) {
     w.Key("trace");
     w.BeginArray();

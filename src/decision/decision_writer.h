@@ -33,6 +33,8 @@ class JsonOut {
   void Key(std::string_view key);
   // A key already escaped and quoted ("\"key\"").
   void QuotedKey(std::string_view quoted);
+  // A whole member already written ("\"key\":value"), for one-line output.
+  void RawMember(std::string_view member);
   // A member whose value is a string.
   void Member(std::string_view key, std::string_view value) {
     Key(key);
@@ -98,11 +100,17 @@ struct DecisionParts {
   std::string_view script_locale, script_text;
   std::vector<std::string_view> matched_rules;
   std::string_view policy_name, policy_version, policy_digest;
+  // The `policy` member as one line writes it, when the caller keeps it
+  // ready (PolicyPartJson); empty to write it from the three above.
+  std::string_view policy_json;
   // Why it was not made; empty when it was.
   const std::vector<DecisionError>* errors = nullptr;
   // The rules tried (DecideOptions::explain); nullptr to leave it out.
   const std::vector<RuleTrace>* trace = nullptr;
 };
+
+// The `policy` member of a one-line decision: "policy":{"name":...}.
+std::string PolicyPartJson(std::string_view name, std::string_view version, std::string_view digest);
 
 // Appends the decision's JSON: case_id, then the fields (or the errors),
 // script, matched_rules, policy, and the trace when given.

@@ -1,17 +1,29 @@
 // DiffPolicies: every case decided under two policies, compared field by
-// field. Lines are read in chunks; each chunk is decided on all cores and
-// folded into the report before the next is read, so memory stays flat.
+// field. The calling thread reads the cases in chunks of lines; while it
+// reads the next chunk, worker threads decide the current one under both
+// policies and fold their share of it into partial reports, which are
+// merged in input order: the report is the same whatever the number of
+// threads, and memory stays flat (two chunks at most).
+//
+// Deciding for a diff builds no Decision: the engine's values are compared
+// slot by slot (PolicyImpl::DecideValues), rules are counted by pointer and
+// fields by their place in a plan made once per pair of policies. Only a
+// case that makes the report's list of most-changed cases is decided again
+// in full, for its JSON.
 #include "aftersales/diff.h"
 
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <set>
+#include <functional>
+#include <new>
+#include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
-#include "decision/case_runner.h"
 #include "decision/line_reader.h"
 #include "decision/policy_impl.h"
 #include "decision/policy_internal.h"
@@ -19,96 +31,212 @@
 namespace aftersales {
 namespace {
 
-bool SameValue(const FieldValue& a, const FieldValue& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case FieldValue::Kind::kAbsent:
-    case FieldValue::Kind::kNull: return true;
-    case FieldValue::Kind::kBool: return a.bool_value == b.bool_value;
-    case FieldValue::Kind::kInt: return a.int_value == b.int_value;
-    case FieldValue::Kind::kUint: return a.uint_value == b.uint_value;
-    case FieldValue::Kind::kDouble: return a.double_value == b.double_value;
-    case FieldValue::Kind::kString: return a.string_value == b.string_value;
-    case FieldValue::Kind::kList:
-      if (a.items.size() != b.items.size()) return false;
-      for (std::size_t i = 0; i < a.items.size(); ++i) {
-        if (!SameValue(a.items[i], b.items[i])) return false;
-      }
-      return true;
-  }
-  return false;
-}
+using internal::EngineDecision;
+using internal::PolicyImpl;
+using internal::Rule;
+using internal::Value;
 
-std::int64_t IntField(const Decision& d, std::string_view name) {
-  const FieldValue* v = d.Find(name);
-  return v && v->kind == FieldValue::Kind::kInt ? v->int_value : 0;
-}
+// At most this many example errors in a report.
+constexpr std::size_t kMaxNotes = 20;
 
-std::string StrField(const Decision& d, std::string_view name) {
-  const FieldValue* v = d.Find(name);
-  return v && v->kind == FieldValue::Kind::kString ? v->string_value : "";
-}
-
-struct LineResult {
-  std::int64_t line = 0;
-  std::string read_error;  // non-empty: either policy could not read it
-  Decision before, after;
-  std::vector<std::string> changed;  // the fields that differ ("outcome" first)
+// One non-blank input line as the reader kept it.
+struct Line {
+  std::int64_t number = 0;
+  std::string text;            // the case; empty when the line is too long
+  std::uint64_t too_long = 0;  // the line's length when over the limit, else 0
 };
 
-// The fields whose values differ, worked out on the deciding thread. Two
-// policies with the same fields in the same order (the usual case) are
-// compared pairwise; otherwise by name.
-std::vector<std::string> ChangedFields(const Decision& before, const Decision& after) {
-  std::vector<std::string> changed;
-  if (before.ok() != after.ok()) changed.push_back("outcome");
-  static const FieldValue kAbsent;
-  bool same_layout = before.fields.size() == after.fields.size();
-  for (std::size_t i = 0; same_layout && i < before.fields.size(); ++i) {
-    same_layout = before.fields[i].first == after.fields[i].first;
-  }
-  if (same_layout) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < before.fields.size(); ++i) {
-      if (!SameValue(before.fields[i].second, after.fields[i].second)) names.push_back(before.fields[i].first);
+// How the decisions of two policies (or platform overlays) line up: every
+// decision field of either, sorted by name (the order a report lists
+// changed fields in), with its slot in each.
+struct Plan {
+  struct Field {
+    std::string name;
+    std::optional<std::uint32_t> before, after;
+  };
+  const PolicyImpl* before = nullptr;
+  const PolicyImpl* after = nullptr;
+  std::vector<Field> fields;
+  std::vector<std::int64_t> changed;  // cases in which each field changed
+};
+
+Plan MakePlan(const PolicyImpl* before, const PolicyImpl* after) {
+  Plan plan;
+  plan.before = before;
+  plan.after = after;
+  for (const auto* side : {before, after}) {
+    for (const internal::FieldDecl& f : side->model().schema.decisions) {
+      auto it = std::lower_bound(plan.fields.begin(), plan.fields.end(), f.name,
+                                 [](const Plan::Field& x, const std::string& name) { return x.name < name; });
+      if (it == plan.fields.end() || it->name != f.name) it = plan.fields.insert(it, Plan::Field{f.name, {}, {}});
+      // The first field of a name is the one a Decision's Find gives.
+      std::optional<std::uint32_t>& slot = side == before ? it->before : it->after;
+      if (!slot) slot = f.slot;
     }
-    std::sort(names.begin(), names.end());  // the order the by-name path gives
-    changed.insert(changed.end(), names.begin(), names.end());
-    return changed;
   }
-  std::set<std::string> names;
-  for (const auto& [name, _] : before.fields) names.insert(name);
-  for (const auto& [name, _] : after.fields) names.insert(name);
-  for (const std::string& name : names) {
-    const FieldValue* a = before.Find(name);
-    const FieldValue* b = after.Find(name);
-    if (!SameValue(a ? *a : kAbsent, b ? *b : kAbsent)) changed.push_back(name);
-  }
-  return changed;
+  plan.changed.assign(plan.fields.size(), 0);
+  return plan;
 }
 
-void DecideRange(const Policy& baseline, const Policy& candidate, const std::vector<std::string>& lines,
-                 const std::vector<std::int64_t>& numbers, std::size_t from, std::size_t to,
-                 std::vector<LineResult>* out) {
-  for (std::size_t i = from; i < to; ++i) {
-    LineResult& r = (*out)[i];
-    r.line = numbers[i];
-    // Read by both (each policy reads the case its own way), then compared.
-    internal::DecidedCase before = internal::DecideCase(baseline, lines[i], {});
-    internal::DecidedCase after = before.outcome == CaseText::Outcome::kNotRead
-                                      ? internal::DecidedCase()
-                                      : internal::DecideCase(candidate, lines[i], {});
-    if (!before.facts || !after.facts) {
-      // Not read by one of them, or it failed beyond its decision (no memory).
-      const internal::DecidedCase& failed = !before.facts ? before : after;
-      r.read_error = "line " + std::to_string(r.line) + ": " + (failed.errors.empty() ? "" : failed.errors[0]);
-      continue;
-    }
-    r.before = std::move(before.decision);
-    r.after = std::move(after.decision);
-    r.changed = ChangedFields(r.before, r.after);
-  }
+// A decision field by name as Decision::Find gives it (absent when the
+// policy lacks it or the decision failed).
+FieldValue FieldOf(const EngineDecision& d, std::string_view name) {
+  if (!d.ok() || d.decided_by == nullptr) return {};
+  const auto& index = d.decided_by->model().schema.decision_index;
+  auto it = index.find(std::string(name));
+  if (it == index.end() || it->second >= d.values.size()) return {};
+  return internal::DecidedField(d.values[it->second], d.decided_by->model().schema.decisions[it->second].money);
 }
+
+std::int64_t IntOf(const EngineDecision& d, std::string_view name) {
+  if (!d.ok()) return 0;  // a failed decision has no fields
+  FieldValue v = FieldOf(d, name);
+  return v.kind == FieldValue::Kind::kInt ? v.int_value : 0;
+}
+
+std::string StrOf(const EngineDecision& d, std::string_view name) {
+  FieldValue v = FieldOf(d, name);
+  return v.kind == FieldValue::Kind::kString ? v.string_value : "";
+}
+
+// Most changed first; among equals, the earlier line.
+bool MoreChanged(const ChangedCase& x, const ChangedCase& y) {
+  if (x.score != y.score) return x.score > y.score;
+  return x.line < y.line;
+}
+
+// What one worker found in its share of a chunk.
+struct Partial {
+  std::int64_t cases = 0, unreadable = 0, failed_baseline = 0, failed_candidate = 0, changed = 0;
+  std::int64_t outcome_changed = 0;
+  std::int64_t refund_baseline = 0, refund_candidate = 0, merchant_baseline = 0, merchant_candidate = 0;
+  std::unordered_map<const Rule*, std::int64_t> hits_before, hits_after;
+  std::vector<Plan> plans;
+  std::map<std::pair<std::string, std::string>, std::int64_t> transitions;
+  std::vector<ChangedCase> top;  // MoreChanged order, at most top_cases
+  std::vector<std::string> notes;
+
+  void Note(std::string note) {
+    if (notes.size() < kMaxNotes) notes.push_back(std::move(note));
+  }
+};
+
+class Worker {
+ public:
+  Worker(const Policy& baseline, const Policy& candidate, const DiffOptions& options, std::size_t max_line,
+         Partial* out)
+      : baseline_(baseline), candidate_(candidate), options_(options), max_line_(max_line), p_(*out) {}
+
+  void Run(const std::vector<Line>& lines, std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      const Line& line = lines[i];
+      ++p_.cases;
+      try {
+        One(line);
+      } catch (const std::bad_alloc&) {
+        Unreadable(line, "out of memory while deciding the case");
+      } catch (const std::exception& e) {
+        Unreadable(line, std::string("internal error while deciding the case: ") + e.what());
+      }
+    }
+  }
+
+ private:
+  void Unreadable(const Line& line, const std::string& why) {
+    ++p_.unreadable;
+    p_.Note("line " + std::to_string(line.number) + ": " + why);
+  }
+
+  void One(const Line& line) {
+    if (line.too_long > 0) {
+      Unreadable(line, "the line is " + std::to_string(line.too_long) + " bytes; the limit is " +
+                           std::to_string(max_line_) + " (max_case_bytes)");
+      return;
+    }
+    // Read by both (each policy reads the case its own way), then compared.
+    Result<Facts> facts_before = baseline_.ReadFactsJson(line.text);
+    if (!facts_before.ok()) return Unreadable(line, facts_before.status().message());
+    Result<Facts> facts_after = candidate_.ReadFactsJson(line.text);
+    if (!facts_after.ok()) return Unreadable(line, facts_after.status().message());
+    internal::PolicyInternal::Impl(baseline_).DecideValues(*facts_before, &before_);
+    internal::PolicyInternal::Impl(candidate_).DecideValues(*facts_after, &after_);
+    const EngineDecision& a = before_;
+    const EngineDecision& b = after_;
+
+    for (const Rule* rule : a.matched) ++p_.hits_before[rule];
+    for (const Rule* rule : b.matched) ++p_.hits_after[rule];
+    if (!a.ok()) {
+      ++p_.failed_baseline;
+      p_.Note("line " + std::to_string(line.number) + " (baseline): " + a.errors.front().message);
+    }
+    if (!b.ok()) {
+      ++p_.failed_candidate;
+      p_.Note("line " + std::to_string(line.number) + " (candidate): " + b.errors.front().message);
+    }
+    const std::int64_t refund_a = IntOf(a, "refund_cents"), refund_b = IntOf(b, "refund_cents");
+    const std::int64_t merchant_a = IntOf(a, "freight.merchant_cents"), merchant_b = IntOf(b, "freight.merchant_cents");
+    p_.refund_baseline += refund_a;
+    p_.refund_candidate += refund_b;
+    p_.merchant_baseline += merchant_a;
+    p_.merchant_candidate += merchant_b;
+
+    // The fields that differ ("outcome" first when one decision failed).
+    Plan& plan = PlanFor(a, b);
+    static const Value kAbsent;
+    changed_.clear();
+    for (std::size_t i = 0; i < plan.fields.size(); ++i) {
+      const Plan::Field& f = plan.fields[i];
+      const Value& x = a.ok() && f.before ? a.values[*f.before] : kAbsent;
+      const Value& y = b.ok() && f.after ? b.values[*f.after] : kAbsent;
+      if (!internal::SameDecidedField(x, y)) changed_.push_back(i);
+    }
+    const bool outcome = a.ok() != b.ok();
+    if (!outcome && changed_.empty()) return;
+    ++p_.changed;
+    if (outcome) ++p_.outcome_changed;
+    for (std::size_t i : changed_) ++plan.changed[i];
+    const std::string from = a.ok() ? StrOf(a, "resolution") : "(error)";
+    const std::string to = b.ok() ? StrOf(b, "resolution") : "(error)";
+    if (from != to) ++p_.transitions[{from, to}];
+
+    const double score = (from != to ? 1e12 : 0) + std::fabs(static_cast<double>(refund_b - refund_a)) +
+                         std::fabs(static_cast<double>(merchant_b - merchant_a)) +
+                         static_cast<double>(changed_.size() + (outcome ? 1 : 0));
+    if (options_.top_cases == 0) return;
+    if (p_.top.size() >= options_.top_cases && score <= p_.top.back().score) return;
+    ChangedCase c;
+    c.line = line.number;
+    c.score = score;
+    if (outcome) c.fields.push_back("outcome");
+    for (std::size_t i : changed_) c.fields.push_back(plan.fields[i].name);
+    // Both decisions in full, as Policy::Decide gives them, for their JSON.
+    const Decision full_before = baseline_.Decide(*facts_before);
+    const Decision full_after = candidate_.Decide(*facts_after);
+    c.case_id = full_after.case_id.empty() ? full_before.case_id : full_after.case_id;
+    c.baseline_json = DecisionToJson(full_before);
+    c.candidate_json = DecisionToJson(full_after);
+    p_.top.insert(std::upper_bound(p_.top.begin(), p_.top.end(), c, MoreChanged), std::move(c));
+    if (p_.top.size() > options_.top_cases) p_.top.pop_back();
+  }
+
+  Plan& PlanFor(const EngineDecision& a, const EngineDecision& b) {
+    const PolicyImpl* x = a.decided_by ? a.decided_by : &internal::PolicyInternal::Impl(baseline_);
+    const PolicyImpl* y = b.decided_by ? b.decided_by : &internal::PolicyInternal::Impl(candidate_);
+    for (Plan& plan : p_.plans) {
+      if (plan.before == x && plan.after == y) return plan;
+    }
+    p_.plans.push_back(MakePlan(x, y));
+    return p_.plans.back();
+  }
+
+  const Policy& baseline_;
+  const Policy& candidate_;
+  const DiffOptions& options_;
+  const std::size_t max_line_;
+  Partial& p_;
+  EngineDecision before_, after_;   // reused from case to case
+  std::vector<std::size_t> changed_;
+};
 
 class Differ {
  public:
@@ -117,123 +245,100 @@ class Differ {
     report_.baseline = {baseline.name(), baseline.version(), baseline.digest()};
     report_.candidate = {candidate.name(), candidate.version(), candidate.digest()};
     int n = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-    threads_ = std::max(1, std::min(n, 64));
+    threads_ = static_cast<std::size_t>(std::max(1, std::min(n, 64)));
+    // Lines over either policy's max_case_bytes are not kept (each is
+    // unreadable, named); a chunk is bounded in bytes too.
+    max_line_ = std::max(internal::PolicyInternal::Impl(baseline_).model().limits.max_case_bytes,
+                         internal::PolicyInternal::Impl(candidate_).model().limits.max_case_bytes);
   }
 
   DiffReport Run(std::istream& in) {
-    std::vector<std::string> lines;
-    std::vector<std::int64_t> numbers;
-    std::string line;
-    std::int64_t n = 0;
-    const std::size_t chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
-    // Lines over either policy's max_case_bytes are not kept (each is
-    // unreadable, named); a chunk is bounded in bytes too, so memory stays
-    // flat whatever the input.
-    const std::size_t max_line = std::max(internal::PolicyInternal::Impl(baseline_).model().limits.max_case_bytes,
-                                          internal::PolicyInternal::Impl(candidate_).model().limits.max_case_bytes);
-    constexpr std::size_t kChunkBytes = 8u << 20;
-    std::size_t chunk_bytes = 0;
-    internal::LineReader reader(in, max_line);
-    bool too_long = false;
-    std::uint64_t length = 0;
-    while (reader.Next(&line, &too_long, &length)) {
-      ++n;
-      if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark
-      if (!too_long && line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (too_long) {
-        Flush(&lines, &numbers);  // the lines before it first, in order
-        chunk_bytes = 0;
-        ++report_.cases;
-        ++report_.unreadable;
-        Note("line " + std::to_string(n) + ": the line is " + std::to_string(length) + " bytes; the limit is " +
-             std::to_string(max_line) + " (max_case_bytes)");
-        continue;
+    internal::LineReader reader(in, max_line_);
+    std::vector<Line> current, next;
+    bool more = ReadChunk(&reader, &current);
+    while (!current.empty()) {
+      // The workers decide this chunk while this thread reads the next.
+      const std::size_t per = (current.size() + threads_ - 1) / threads_;
+      std::vector<Partial> parts((current.size() + per - 1) / per);
+      std::vector<std::thread> workers;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        const std::size_t from = k * per, to = std::min(current.size(), from + per);
+        workers.emplace_back([this, &current, &parts, k, from, to] {
+          Worker(baseline_, candidate_, options_, max_line_, &parts[k]).Run(current, from, to);
+        });
       }
-      chunk_bytes += line.size();
-      lines.push_back(std::move(line));
-      numbers.push_back(n);
-      if (lines.size() >= chunk || chunk_bytes >= kChunkBytes) {
-        Flush(&lines, &numbers);
-        chunk_bytes = 0;
+      next.clear();
+      std::exception_ptr failed;
+      try {
+        if (more) more = ReadChunk(&reader, &next);
+      } catch (...) {
+        failed = std::current_exception();
       }
+      for (std::thread& t : workers) t.join();
+      if (failed) std::rethrow_exception(failed);
+      for (Partial& part : parts) Merge(part);
+      std::swap(current, next);
     }
-    Flush(&lines, &numbers);
     Finish();
     return std::move(report_);
   }
 
  private:
-  void Flush(std::vector<std::string>* lines, std::vector<std::int64_t>* numbers) {
-    if (lines->empty()) return;
-    std::vector<LineResult> results(lines->size());
-    std::vector<std::thread> workers;
-    const std::size_t per = (lines->size() + threads_ - 1) / threads_;
-    for (std::size_t from = 0; from < lines->size(); from += per) {
-      std::size_t to = std::min(lines->size(), from + per);
-      workers.emplace_back(DecideRange, std::cref(baseline_), std::cref(candidate_), std::cref(*lines),
-                           std::cref(*numbers), from, to, &results);
+  // The next chunk of non-blank lines; false once the input is over.
+  bool ReadChunk(internal::LineReader* reader, std::vector<Line>* out) {
+    const std::size_t chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
+    constexpr std::size_t kChunkBytes = 8u << 20;
+    std::size_t bytes = 0;
+    bool too_long = false;
+    std::uint64_t length = 0;
+    while (reader->Next(&line_, &too_long, &length)) {
+      ++line_no_;
+      if (line_no_ == 1 && line_.rfind("\xEF\xBB\xBF", 0) == 0) line_.erase(0, 3);  // a byte-order mark
+      if (!too_long && line_.find_first_not_of(" \t\r") == std::string::npos) continue;
+      Line& l = out->emplace_back();
+      l.number = line_no_;
+      if (too_long) {
+        l.too_long = std::max<std::uint64_t>(length, 1);
+      } else {
+        bytes += line_.size();
+        l.text = std::move(line_);
+      }
+      if (out->size() >= chunk || bytes >= kChunkBytes) return true;
     }
-    for (std::thread& t : workers) t.join();
-    for (LineResult& r : results) Fold(r);
-    lines->clear();
-    numbers->clear();
+    return false;
   }
 
-  void Note(std::string error) {
-    if (report_.errors.size() < 20) report_.errors.push_back(std::move(error));
-  }
-
-  void Fold(LineResult& r) {
-    ++report_.cases;
-    if (!r.read_error.empty()) {
-      ++report_.unreadable;
-      Note(r.read_error);
-      return;
+  void Merge(Partial& p) {
+    report_.cases += p.cases;
+    report_.unreadable += p.unreadable;
+    report_.failed_baseline += p.failed_baseline;
+    report_.failed_candidate += p.failed_candidate;
+    report_.changed += p.changed;
+    report_.refund_baseline_cents += p.refund_baseline;
+    report_.refund_candidate_cents += p.refund_candidate;
+    report_.merchant_freight_baseline_cents += p.merchant_baseline;
+    report_.merchant_freight_candidate_cents += p.merchant_candidate;
+    for (std::string& note : p.notes) {
+      if (report_.errors.size() < kMaxNotes) report_.errors.push_back(std::move(note));
     }
-    for (const std::string& id : r.before.matched_rules) ++hits_before_[id];
-    for (const std::string& id : r.after.matched_rules) ++hits_after_[id];
-    if (!r.before.ok()) {
-      ++report_.failed_baseline;
-      Note("line " + std::to_string(r.line) + " (baseline): " + r.before.errors.front().message);
+    for (const auto& [rule, n] : p.hits_before) hits_before_[rule->id] += n;
+    for (const auto& [rule, n] : p.hits_after) hits_after_[rule->id] += n;
+    if (p.outcome_changed > 0) report_.changed_by_field["outcome"] += p.outcome_changed;
+    for (const Plan& plan : p.plans) {
+      for (std::size_t i = 0; i < plan.fields.size(); ++i) {
+        if (plan.changed[i] > 0) report_.changed_by_field[plan.fields[i].name] += plan.changed[i];
+      }
     }
-    if (!r.after.ok()) {
-      ++report_.failed_candidate;
-      Note("line " + std::to_string(r.line) + " (candidate): " + r.after.errors.front().message);
+    for (const auto& [key, n] : p.transitions) report_.resolution_transitions[key] += n;
+    for (ChangedCase& c : p.top) {
+      if (top_.size() >= options_.top_cases && !MoreChanged(c, top_.back())) break;
+      top_.insert(std::upper_bound(top_.begin(), top_.end(), c, MoreChanged), std::move(c));
+      if (top_.size() > options_.top_cases) top_.pop_back();
     }
-    report_.refund_baseline_cents += IntField(r.before, "refund_cents");
-    report_.refund_candidate_cents += IntField(r.after, "refund_cents");
-    report_.merchant_freight_baseline_cents += IntField(r.before, "freight.merchant_cents");
-    report_.merchant_freight_candidate_cents += IntField(r.after, "freight.merchant_cents");
-
-    const std::vector<std::string>& changed = r.changed;
-    if (changed.empty()) return;
-    ++report_.changed;
-    for (const std::string& f : changed) ++report_.changed_by_field[f];
-    std::string from = r.before.ok() ? StrField(r.before, "resolution") : "(error)";
-    std::string to = r.after.ok() ? StrField(r.after, "resolution") : "(error)";
-    if (from != to) ++report_.resolution_transitions[{from, to}];
-
-    ChangedCase c;
-    c.line = r.line;
-    c.case_id = r.after.case_id.empty() ? r.before.case_id : r.after.case_id;
-    c.fields = changed;
-    c.score = (from != to ? 1e12 : 0) +
-              std::fabs(static_cast<double>(IntField(r.after, "refund_cents") - IntField(r.before, "refund_cents"))) +
-              std::fabs(static_cast<double>(IntField(r.after, "freight.merchant_cents") -
-                                            IntField(r.before, "freight.merchant_cents"))) +
-              static_cast<double>(changed.size());
-    if (top_.size() >= options_.top_cases && !top_.empty() && c.score <= top_.back().score) return;
-    c.baseline_json = DecisionToJson(r.before);
-    c.candidate_json = DecisionToJson(r.after);
-    top_.push_back(std::move(c));
-    std::stable_sort(top_.begin(), top_.end(),
-                     [](const ChangedCase& x, const ChangedCase& y) { return x.score > y.score; });
-    if (top_.size() > options_.top_cases) top_.pop_back();
   }
 
   void Finish() {
     report_.top = std::move(top_);
-    std::set<std::string> seen;
     auto add = [&](const std::vector<std::string>& ids, bool candidate_side) {
       for (const std::string& id : ids) {
         auto it = std::find_if(report_.rules.begin(), report_.rules.end(),
@@ -252,10 +357,13 @@ class Differ {
   const Policy& baseline_;
   const Policy& candidate_;
   const DiffOptions& options_;
-  int threads_ = 1;
+  std::size_t threads_ = 1;
+  std::size_t max_line_ = 0;
+  std::string line_;
+  std::int64_t line_no_ = 0;
   DiffReport report_;
   std::map<std::string, std::int64_t> hits_before_, hits_after_;
-  std::vector<ChangedCase> top_;
+  std::vector<ChangedCase> top_;  // MoreChanged order
 };
 
 }  // namespace

@@ -59,6 +59,27 @@ FieldValue ToField(const Value& v, bool money) {
   return f;
 }
 
+// Field values as a diff compares them: same kind, same value (doubles by ==).
+bool SameFieldValue(const FieldValue& a, const FieldValue& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case FieldValue::Kind::kAbsent:
+    case FieldValue::Kind::kNull: return true;
+    case FieldValue::Kind::kBool: return a.bool_value == b.bool_value;
+    case FieldValue::Kind::kInt: return a.int_value == b.int_value;
+    case FieldValue::Kind::kUint: return a.uint_value == b.uint_value;
+    case FieldValue::Kind::kDouble: return a.double_value == b.double_value;
+    case FieldValue::Kind::kString: return a.string_value == b.string_value;
+    case FieldValue::Kind::kList:
+      if (a.items.size() != b.items.size()) return false;
+      for (std::size_t i = 0; i < a.items.size(); ++i) {
+        if (!SameFieldValue(a.items[i], b.items[i])) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
 // A value a `then` produced must fit its field (expressions typed dyn are
 // only checked here).
 bool Fits(const Type& t, const Value& v, std::string* why) {
@@ -109,6 +130,21 @@ const Value* Negative(const Value& v, int depth = 0) {
   return nullptr;
 }
 
+// The vectors a decision fills, kept per thread from one decision to the
+// next so that deciding seldom allocates. A decider takes them (swaps them
+// in) and gives them back empty with their capacity; one that starts while
+// another runs on the same thread finds them taken and starts empty.
+struct DeciderScratch {
+  std::vector<Value> decided;
+  std::vector<const Rule*> set_by, matched;
+  std::vector<std::uint32_t> candidates, touched;
+};
+
+DeciderScratch& ThreadScratch() {
+  thread_local DeciderScratch scratch;
+  return scratch;
+}
+
 class Decider {
  public:
   // With `build_fields` false the decided values stay here (values(),
@@ -129,6 +165,12 @@ class Decider {
         regexes_(MakeRegexPool(m)),
         explain_steps_left_(m.limits.max_eval_steps),
         build_fields_(build_fields) {
+    DeciderScratch& scratch = ThreadScratch();
+    decided_.swap(scratch.decided);
+    set_by_.swap(scratch.set_by);
+    matched_.swap(scratch.matched);
+    candidates_.swap(scratch.candidates);
+    touched_.swap(scratch.touched);
     decided_.resize(m.schema.decisions.size());
     for (const FieldDecl& f : m.schema.decisions) decided_[f.slot] = f.default_value;
     spaces_[kFactSpace] = facts.slots.data();
@@ -137,6 +179,23 @@ class Decider {
     PrepareEvalContext(m, spaces_, &regexes_, &named_, &ctx_);
     set_by_.assign(m.schema.decisions.size(), nullptr);
   }
+
+  ~Decider() {
+    // Emptied first: the values may hold the case's strings.
+    decided_.clear();
+    set_by_.clear();
+    matched_.clear();
+    candidates_.clear();
+    touched_.clear();
+    DeciderScratch& scratch = ThreadScratch();
+    if (decided_.capacity() > scratch.decided.capacity()) decided_.swap(scratch.decided);
+    if (set_by_.capacity() > scratch.set_by.capacity()) set_by_.swap(scratch.set_by);
+    if (matched_.capacity() > scratch.matched.capacity()) matched_.swap(scratch.matched);
+    if (candidates_.capacity() > scratch.candidates.capacity()) candidates_.swap(scratch.candidates);
+    if (touched_.capacity() > scratch.touched.capacity()) touched_.swap(scratch.touched);
+  }
+  Decider(const Decider&) = delete;
+  Decider& operator=(const Decider&) = delete;
 
   // Runs the stages before `stage_index`, then tries every rule of that
   // stage as if it were the only one (StageProbe, stage_probe.h).
@@ -200,6 +259,7 @@ class Decider {
   }
 
   const std::vector<Value>& values() const { return decided_; }
+  std::vector<Value> TakeValues() { return std::move(decided_); }
   const std::vector<const Rule*>& matched() const { return matched_; }
 
  private:
@@ -781,6 +841,36 @@ class DecidedFields final : public FieldSource {
 
 }  // namespace
 
+FieldValue DecidedField(const Value& v, bool money) { return ToField(v, money); }
+
+bool SameDecidedField(const Value& a, const Value& b) {
+  if (a.kind() == b.kind()) {
+    switch (a.kind()) {
+      case Value::Kind::kAbsent:
+      case Value::Kind::kNull: return true;
+      case Value::Kind::kBool: return a.bool_value() == b.bool_value();
+      case Value::Kind::kInt: return a.int_value() == b.int_value();
+      case Value::Kind::kUint: return a.uint_value() == b.uint_value();
+      case Value::Kind::kDouble: return a.double_value() == b.double_value();
+      case Value::Kind::kString: return a.string_value() == b.string_value();
+      case Value::Kind::kList: {
+        const Value::List& x = a.list_value();
+        const Value::List& y = b.list_value();
+        if (x.size() != y.size()) return false;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          if (!SameDecidedField(x[i], y[i])) return false;
+        }
+        return true;
+      }
+      default: break;
+    }
+  }
+  // Kinds that differ, or print as text (a timestamp and the string of the
+  // same instant are the same field): compare as the Decision would carry them.
+  const FieldValue x = ToField(a, false), y = ToField(b, false);
+  return SameFieldValue(x, y);
+}
+
 StageProbe ProbeStage(const PolicyImpl& policy, const FactsData& facts, std::size_t stage) {
   StageProbe out;
   Decision d;
@@ -886,6 +976,7 @@ Decision PolicyImpl::DecideAccepted(const FactsData& data, const Facts& facts, c
 
 std::string PolicyImpl::DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const {
   std::string out;
+  out.reserve(1024);  // most decisions fit: no regrowth while writing
   *decided = AppendDecisionJson(facts, options, &out);
   return out;
 }
@@ -901,6 +992,33 @@ bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& opt
   }
   // The overlay of the case's platform writes it, with its own layout.
   return Route(*data).AppendAccepted(*data, facts, options, out, errors);
+}
+
+void PolicyImpl::DecideValues(const Facts& facts, EngineDecision* out) const {
+  *out = EngineDecision();
+  const FactsData* data = PolicyInternal::Data(facts);
+  if (!Accepts(data)) {
+    out->errors = Decide(facts, {}).errors;
+    return;
+  }
+  const PolicyImpl& by = Route(*data);
+  out->decided_by = &by;
+  Decision d;
+  std::optional<Decider> decider;
+  const DecideOptions options;
+  // As DecideAccepted runs it, without the fields: the same rules fire,
+  // the same errors arise.
+  Guarded(&d, [&] {
+    decider.emplace(by, *data, options, &d, /*build_fields=*/false);
+    decider->Run();
+  });
+  Guarded(&d, [&] {
+    // A decider that threw part way keeps the rules that fired before it.
+    if (decider) out->matched = decider->matched();
+    if (decider && d.ok()) out->values = decider->TakeValues();
+  });
+  out->errors = std::move(d.errors);
+  if (!out->ok()) out->values.clear();
 }
 
 bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const DecideOptions& options,
@@ -941,11 +1059,15 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
     parts.fields = &fields;
     parts.script_locale = d.script_locale;
     parts.script_text = d.script_text;
-    parts.matched_rules.reserve(decider->matched().size());
+    // The ids' list is kept per thread from one decision to the next.
+    thread_local std::vector<std::string_view> ids;
+    parts.matched_rules.swap(ids);
+    parts.matched_rules.clear();
     for (const Rule* rule : decider->matched()) parts.matched_rules.push_back(rule->id);
     parts.policy_name = model_.name;
     parts.policy_version = model_.version;
     parts.policy_digest = model_.digest;
+    parts.policy_json = policy_json_;
     const std::size_t size = out->size();
     try {
       WriteDecisionJson(parts, -1, out);
@@ -953,6 +1075,7 @@ bool PolicyImpl::AppendAccepted(const FactsData& data, const Facts& facts, const
       out->resize(size);  // no half-written decision
       throw;
     }
+    parts.matched_rules.swap(ids);
     return true;
   } catch (...) {
     // Writing failed (out of memory): the general path tries once more.

@@ -248,6 +248,7 @@ PolicyImpl::PolicyImpl(PolicyModel model)
     if (g.nullable) groups.push_back(g.name);
   }
   layout_ = std::make_unique<const DecisionLayout>(std::move(names), std::move(groups));
+  policy_json_ = PolicyPartJson(model_.name, model_.version, model_.digest);
   for (const Stage& stage : model_.stages) rule_indexes_.push_back(RuleIndex::Build(stage, model_.schema));
 }
 

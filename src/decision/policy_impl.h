@@ -37,6 +37,26 @@ struct FactsData {
 
 struct FactKeyTree;
 class DecisionLayout;
+class PolicyImpl;
+
+// A decision as the engine leaves it, for comparing the decisions of two
+// policies (diff) without building Decision objects: what Policy::Decide
+// would give, but the fields as values by slot. `values` borrow from the
+// facts and the policy: use them while both live.
+struct EngineDecision {
+  const PolicyImpl* decided_by = nullptr;  // the policy (or overlay) whose rules decided
+  std::vector<Value> values;               // by decision slot of decided_by's schema; empty when not ok()
+  std::vector<const Rule*> matched;        // the rules that fired, in order (also when not ok())
+  std::vector<DecisionError> errors;       // as Decision::errors
+  bool ok() const { return errors.empty(); }
+};
+
+// A decided value as a Decision carries it (Decision::fields).
+FieldValue DecidedField(const Value& v, bool money);
+// True when DecidedField(a, m) and DecidedField(b, m) are the same field
+// value (same kind and value; doubles by ==), without building either in
+// the usual cases.
+bool SameDecidedField(const Value& a, const Value& b);
 class RuleIndex;
 struct YamlNode;
 
@@ -78,6 +98,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   std::string CaseIdOfJson(std::string_view json) const;
   Decision Decide(const Facts& facts, const DecideOptions& options) const;
   std::string DecideToJson(const Facts& facts, const DecideOptions& options, bool* decided) const;
+  // Decides `facts` as Decide does (no trace), into `*out`. Never throws.
+  void DecideValues(const Facts& facts, EngineDecision* out) const;
   // The same JSON appended to `out`; true when the case was decided. When
   // it was not and `errors` is given, they are set to the decision's errors.
   bool AppendDecisionJson(const Facts& facts, const DecideOptions& options, std::string* out,
@@ -130,6 +152,8 @@ class PolicyImpl : public std::enable_shared_from_this<PolicyImpl> {
   std::vector<Value> owned_;
   // Where each decision field goes in the decision's JSON.
   std::unique_ptr<const DecisionLayout> layout_;
+  // The decision JSON's `policy` member, one line (PolicyPartJson).
+  std::string policy_json_;
   // Per stage, the index of its rules' guards (null: the stage is scanned).
   std::vector<std::unique_ptr<const RuleIndex>> rule_indexes_;
   // Platform dispatch: the platform fact's slot and enum, and the policy

@@ -1,0 +1,212 @@
+// DiffPolicies against a reference built the plain way: every case read and
+// decided in full (Policy::Decide) under both policies, field by field. The
+// shipped policy (which routes each case to its platform's overlay) against
+// a copy with a lower no-return floor, on the example cases plus broken and
+// blank lines; the report must not depend on threads or chunk sizes.
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "aftersales/aftersales.h"
+
+namespace aftersales {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Root() { return AFTERSALES_SOURCE_DIR; }
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A copy of rules/ whose no-return threshold (shop.no_return_below_cents)
+// is 20.00 instead of 30.00 and whose partial refund for a minor flaw
+// (shop.minor_flaw_percent) is 15 % instead of 10: some decisions change,
+// most do not.
+class ChangedRules {
+ public:
+  ChangedRules() {
+    dir_ = fs::temp_directory_path() / ("aftersales_diff_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::copy(Root() + "/rules", dir_, fs::copy_options::recursive);
+    fs::remove(dir_ / "aftersales.lock");
+    const fs::path shop = dir_ / "shop_facts.yaml";
+    std::string text = ReadFile(shop);
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"default: 3000", "default: 2000"},
+                                   {"default: 10\n", "default: 15\n"}}) {
+      const std::size_t at = text.find(from);
+      BOOST_REQUIRE(at != std::string::npos);
+      text.replace(at, from.size(), to);
+    }
+    std::ofstream(shop, std::ios::binary | std::ios::trunc) << text;
+  }
+  ~ChangedRules() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string path() const { return dir_.string(); }
+
+ private:
+  fs::path dir_;
+};
+
+std::string Cases() {
+  std::string text = ReadFile(Root() + "/examples/cases/sample.jsonl");
+  // A line no policy reads, a blank one, a case with a wrong type.
+  text += "{not json\n\n   \n";
+  text += R"({"case":{"id":"BAD-1"},"item":{"paid_cents":"lots"}})" "\n";
+  return text;
+}
+
+bool Same(const FieldValue& a, const FieldValue& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == FieldValue::Kind::kList) {
+    if (a.items.size() != b.items.size()) return false;
+    for (std::size_t i = 0; i < a.items.size(); ++i) {
+      if (!Same(a.items[i], b.items[i])) return false;
+    }
+    return true;
+  }
+  return a.bool_value == b.bool_value && a.int_value == b.int_value && a.uint_value == b.uint_value &&
+         a.double_value == b.double_value && a.string_value == b.string_value;
+}
+
+std::int64_t Int(const Decision& d, const char* name) {
+  const FieldValue* v = d.Find(name);
+  return v && v->kind == FieldValue::Kind::kInt ? v->int_value : 0;
+}
+
+// The report's figures, the plain way.
+struct Reference {
+  std::int64_t cases = 0, unreadable = 0, failed_baseline = 0, failed_candidate = 0, changed = 0;
+  std::int64_t refund_before = 0, refund_after = 0, merchant_before = 0, merchant_after = 0;
+  std::map<std::string, std::int64_t> by_field, hits_before, hits_after;
+};
+
+Reference Plain(const Policy& before, const Policy& after, const std::string& cases) {
+  Reference r;
+  std::istringstream in(cases);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++r.cases;
+    auto fa = before.ReadFactsJson(line);
+    auto fb = after.ReadFactsJson(line);
+    if (!fa.ok() || !fb.ok()) {
+      ++r.unreadable;
+      continue;
+    }
+    const Decision a = before.Decide(*fa), b = after.Decide(*fb);
+    for (const std::string& id : a.matched_rules) ++r.hits_before[id];
+    for (const std::string& id : b.matched_rules) ++r.hits_after[id];
+    r.failed_baseline += a.ok() ? 0 : 1;
+    r.failed_candidate += b.ok() ? 0 : 1;
+    r.refund_before += Int(a, "refund_cents");
+    r.refund_after += Int(b, "refund_cents");
+    r.merchant_before += Int(a, "freight.merchant_cents");
+    r.merchant_after += Int(b, "freight.merchant_cents");
+    std::set<std::string> names;
+    for (const auto& f : a.fields) names.insert(f.first);
+    for (const auto& f : b.fields) names.insert(f.first);
+    bool changed = a.ok() != b.ok();
+    if (changed) ++r.by_field["outcome"];
+    for (const std::string& name : names) {
+      const FieldValue *x = a.Find(name), *y = b.Find(name);
+      if (Same(x ? *x : FieldValue(), y ? *y : FieldValue())) continue;
+      changed = true;
+      ++r.by_field[name];
+    }
+    r.changed += changed ? 1 : 0;
+  }
+  return r;
+}
+
+DiffReport Run(const Policy& before, const Policy& after, const std::string& cases, int threads,
+               std::size_t chunk) {
+  std::istringstream in(cases);
+  DiffOptions options;
+  options.threads = threads;
+  options.lines_per_chunk = chunk;
+  options.top_cases = 10;
+  return DiffPolicies(before, after, in, options);
+}
+
+BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
+  ChangedRules changed;
+  LoadResult before = LoadPolicy(Root() + "/rules");
+  LoadResult after = LoadPolicy(changed.path());
+  BOOST_REQUIRE_MESSAGE(before.ok(), FormatIssues(before.issues));
+  BOOST_REQUIRE_MESSAGE(after.ok(), FormatIssues(after.issues));
+  const std::string cases = Cases();
+  const Reference want = Plain(*before.policy, *after.policy, cases);
+  BOOST_REQUIRE_GT(want.changed, 0);                       // the change shows
+  BOOST_REQUIRE_LT(want.changed, want.cases - want.unreadable);  // but not everywhere
+
+  const DiffReport got = Run(*before.policy, *after.policy, cases, 2, 2048);
+  BOOST_TEST(got.cases == want.cases);
+  BOOST_TEST(got.unreadable == want.unreadable);
+  BOOST_TEST(got.failed_baseline == want.failed_baseline);
+  BOOST_TEST(got.failed_candidate == want.failed_candidate);
+  BOOST_TEST(got.changed == want.changed);
+  BOOST_TEST(got.refund_baseline_cents == want.refund_before);
+  BOOST_TEST(got.refund_candidate_cents == want.refund_after);
+  BOOST_TEST(got.merchant_freight_baseline_cents == want.merchant_before);
+  BOOST_TEST(got.merchant_freight_candidate_cents == want.merchant_after);
+  BOOST_TEST((got.changed_by_field == want.by_field));
+  for (const RuleHits& h : got.rules) {
+    BOOST_TEST_CONTEXT(h.rule_id) {
+      BOOST_TEST(h.baseline == (want.hits_before.count(h.rule_id) ? want.hits_before.at(h.rule_id) : 0));
+      BOOST_TEST(h.candidate == (want.hits_after.count(h.rule_id) ? want.hits_after.at(h.rule_id) : 0));
+    }
+  }
+  // The most changed cases, with both decisions as Decide gives them.
+  BOOST_REQUIRE(!got.top.empty());
+  for (std::size_t i = 1; i < got.top.size(); ++i) BOOST_TEST(got.top[i - 1].score >= got.top[i].score);
+  for (const ChangedCase& c : got.top) {
+    std::istringstream in(cases);
+    std::string line;
+    for (std::int64_t n = 0; n < c.line; ++n) std::getline(in, line);
+    auto fa = before.policy->ReadFactsJson(line);
+    auto fb = after.policy->ReadFactsJson(line);
+    BOOST_REQUIRE(fa.ok() && fb.ok());
+    BOOST_TEST(c.baseline_json == DecisionToJson(before.policy->Decide(*fa)));
+    BOOST_TEST(c.candidate_json == DecisionToJson(after.policy->Decide(*fb)));
+    BOOST_TEST(!c.fields.empty());
+  }
+  // Lines that could not be read or decided are named, in input order.
+  BOOST_REQUIRE(!got.errors.empty());
+  std::int64_t last = 0;
+  for (const std::string& e : got.errors) {
+    BOOST_REQUIRE(e.rfind("line ", 0) == 0);
+    const std::int64_t n = std::stoll(e.substr(5));
+    BOOST_TEST(n >= last);
+    last = n;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(DiffReportDoesNotDependOnThreadsOrChunks) {
+  ChangedRules changed;
+  LoadResult before = LoadPolicy(Root() + "/rules");
+  LoadResult after = LoadPolicy(changed.path());
+  BOOST_REQUIRE(before.ok() && after.ok());
+  const std::string cases = Cases();
+  const std::string one = DiffReportToJson(Run(*before.policy, *after.policy, cases, 1, 2048));
+  BOOST_TEST(DiffReportToJson(Run(*before.policy, *after.policy, cases, 3, 7)) == one);
+  BOOST_TEST(DiffReportToJson(Run(*before.policy, *after.policy, cases, 2, 1)) == one);
+  BOOST_TEST(DiffReportToJson(Run(*before.policy, *after.policy, cases, 4, 64)) == one);
+}
+
+}  // namespace
+}  // namespace aftersales
