@@ -326,21 +326,25 @@ class Decider {
     };
     if (v.freight) {
       const Value& payer_value = decided_[v.payer];
-      const std::string payer = payer_value.kind() == Value::Kind::kString ? payer_value.string_value() : "";
+      static const std::string kNoPayer;
+      const std::string& payer = payer_value.kind() == Value::Kind::kString ? payer_value.string_value() : kNoPayer;
       const std::int64_t merchant = amount(v.merchant), customer = amount(v.customer),
                          insurance = amount(v.insurance);
       const bool quoted = v.to_be_quoted && decided_[*v.to_be_quoted].kind() == Value::Kind::kBool &&
                           decided_[*v.to_be_quoted].bool_value();
       const Value& rs = facts_.slots[v.return_shipping];
       const bool rs_known = rs.kind() == Value::Kind::kInt;
-      const std::string parts = "freight.merchant_cents " + FormatMoney(merchant) + ", freight.customer_cents " +
-                                FormatMoney(customer) + ", freight.insurance_cents " + FormatMoney(insurance);
+      // The three parts as an error names them (only when one is reported).
+      const auto parts = [&] {
+        return "freight.merchant_cents " + FormatMoney(merchant) + ", freight.customer_cents " +
+               FormatMoney(customer) + ", freight.insurance_cents " + FormatMoney(insurance);
+      };
       const bool any = merchant != 0 || customer != 0 || insurance != 0;
       if (payer == "none") {
-        if (any) return fail("freight.payer", "freight.payer is none (nothing goes back) but " + parts);
+        if (any) return fail("freight.payer", "freight.payer is none (nothing goes back) but " + parts());
         if (quoted) return fail("freight.to_be_quoted", "freight.payer is none (nothing goes back) but freight.to_be_quoted is true");
       } else if (quoted) {
-        if (any) return fail("freight.to_be_quoted", "freight.to_be_quoted is true but " + parts);
+        if (any) return fail("freight.to_be_quoted", "freight.to_be_quoted is true but " + parts());
         if (rs_known) {
           return fail("freight.to_be_quoted", "freight.to_be_quoted is true but request.return_shipping_cents is known (" +
                                                   FormatMoney(rs.int_value()) + ")");
@@ -354,7 +358,7 @@ class Decider {
       } else {
         const Int128 sum = static_cast<Int128>(merchant) + customer + insurance;
         if (sum != rs.int_value()) {
-          return fail("freight.payer", parts + " do not add up to request.return_shipping_cents (" +
+          return fail("freight.payer", parts() + " do not add up to request.return_shipping_cents (" +
                                            FormatMoney(rs.int_value()) + ")");
         }
         // The party named pays something of a freight there is; the
@@ -368,7 +372,7 @@ class Decider {
         }
         if (!pays) {
           return fail("freight.payer", "freight.payer is " + payer + " but pays nothing of a freight of " +
-                                           FormatMoney(rs.int_value()) + " (" + parts + ")");
+                                           FormatMoney(rs.int_value()) + " (" + parts() + ")");
         }
       }
     }
@@ -384,17 +388,19 @@ class Decider {
       const Value* total = fact(v.total_paid);
       const Value* fee = fact(v.shipping_fee);
       const Value* dup = fact(v.duplicate_charge);
-      const std::string dup_text = dup ? " + order.duplicate_charge_cents (" + FormatMoney(dup->int_value()) + ")" : "";
+      const auto dup_text = [&] {
+        return dup ? " + order.duplicate_charge_cents (" + FormatMoney(dup->int_value()) + ")" : std::string();
+      };
       if (item && r.int_value() > or0(item) + or0(fee) + or0(dup)) {
         return fail("refund_cents", "refund_cents is " + FormatMoney(r.int_value()) + ", more than item.paid_cents (" +
                                         FormatMoney(item->int_value()) + ")" +
                                         (fee ? " + order.shipping_fee_cents (" + FormatMoney(fee->int_value()) + ")" : "") +
-                                        dup_text);
+                                        dup_text());
       }
       if (total && r.int_value() > or0(total) + or0(dup)) {
         return fail("refund_cents", "refund_cents is " + FormatMoney(r.int_value()) +
                                         ", more than order.total_paid_cents (" + FormatMoney(total->int_value()) + ")" +
-                                        dup_text);
+                                        dup_text());
       }
       if (!item && !total) {
         std::string absent;
