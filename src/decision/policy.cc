@@ -225,6 +225,27 @@ std::uint64_t NextPolicyId() {
 }
 }  // namespace
 
+namespace {
+
+// A constant a rule sets an enum field (or a list of one) to, as the enum's
+// own words (Value::StringRef): comparisons then find them by index
+// (EnumType::StoredIndex). Anything else is kept as it is.
+Value AsStoredWords(const Type& t, const Value& v) {
+  if (t.kind() == Type::Kind::kEnum && t.enum_type() && v.kind() == Value::Kind::kString) {
+    const int i = t.enum_type()->IndexOf(v.string_value());
+    return i < 0 ? v : Value::StringRef(t.enum_type()->values[static_cast<std::size_t>(i)]);
+  }
+  if (t.kind() == Type::Kind::kList && t.elem() && v.kind() == Value::Kind::kList) {
+    Value::List items;
+    items.reserve(v.list_value().size());
+    for (const Value& e : v.list_value()) items.push_back(AsStoredWords(*t.elem(), e));
+    return Value::ListOf(std::move(items));
+  }
+  return v;
+}
+
+}  // namespace
+
 PolicyImpl::PolicyImpl(PolicyModel model)
     : model_(std::move(model)),
       id_(NextPolicyId()),
@@ -239,7 +260,12 @@ PolicyImpl::PolicyImpl(PolicyModel model)
   for (FieldDecl& f : model_.schema.decisions) borrow(f.default_value);
   for (Stage& stage : model_.stages) {
     for (Rule& rule : stage.rules) {
-      for (Assignment& a : rule.then) borrow(a.constant);
+      for (Assignment& a : rule.then) {
+        if (!a.program && a.slot < model_.schema.decisions.size() && model_.schema.decisions[a.slot].type) {
+          a.constant = AsStoredWords(*model_.schema.decisions[a.slot].type, a.constant);
+        }
+        borrow(a.constant);
+      }
     }
   }
   std::vector<std::string> names, groups;
@@ -256,8 +282,34 @@ PolicyImpl::~PolicyImpl() = default;
 
 // ---- PolicyImpl: platform dispatch ----------------------------------------
 
+namespace {
+
+// An overlay's fact of an enum type (or a list of one) holds words of this
+// policy's enum when this policy read the case: its enum learns to find
+// them by index too (EnumType::ShareWords). The loader checked that both
+// declare the facts alike.
+void ShareWords(const Type& overlay, const TypePtr& mine) {
+  if (!mine || overlay.kind() != mine->kind()) return;
+  if (overlay.kind() == Type::Kind::kEnum) {
+    const auto& words = overlay.enum_type();
+    if (words && mine->enum_type() && words != mine->enum_type() && words->values == mine->enum_type()->values) {
+      words->ShareWords(mine->enum_type());
+    }
+  } else if (overlay.kind() == Type::Kind::kList && overlay.elem()) {
+    ShareWords(*overlay.elem(), mine->elem());
+  }
+}
+
+}  // namespace
+
 void PolicyImpl::SetPlatformOverlays(std::uint32_t slot, std::shared_ptr<const EnumType> platforms,
                                      std::vector<PlatformOverlay> overlays) {
+  for (const PlatformOverlay& overlay : overlays) {
+    const std::vector<FieldDecl>& theirs = PolicyInternal::Impl(*overlay.policy).model().schema.facts;
+    for (std::size_t i = 0; i < theirs.size() && i < model_.schema.facts.size(); ++i) {
+      if (theirs[i].type) ShareWords(*theirs[i].type, model_.schema.facts[i].type);
+    }
+  }
   platform_slot_ = slot;
   by_platform_.assign(platforms->values.size(), nullptr);
   for (const PlatformOverlay& overlay : overlays) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/word_index.h"
@@ -18,6 +19,9 @@
 namespace aftersales::internal {
 
 struct EnumType {
+  EnumType() = default;
+  EnumType(std::string n, std::vector<std::string> words) : name(std::move(n)), values(std::move(words)) {}
+
   std::string name;                 // "platform"
   std::vector<std::string> values;  // "taobao", "tmall", ...
   bool Contains(std::string_view v) const;
@@ -28,15 +32,30 @@ struct EnumType {
   int IndexOfStored(const std::string& v) const;
   // The index of `v` when it is one of `values` itself (not a copy): a
   // comparison of addresses, no text read. -1 for any other string.
+  // Also the words of the enum set by ShareWords, which has the same words
+  // in the same order (a platform overlay's copy of the policy's enum: its
+  // cases hold the policy's words).
   int StoredIndex(const std::string& v) const {
-    const std::less<const std::string*> before;
-    const std::string* first = values.data();
-    if (values.empty() || before(&v, first) || !before(&v, first + values.size())) return -1;
-    return static_cast<int>(&v - first);
+    const int i = IndexIn(values, v);
+    return i >= 0 || !same_words_ ? i : IndexIn(same_words_->values, v);
   }
+  // Lets StoredIndex find the words of `other` too. REQUIRES: `other` has
+  // the same words in the same order; called while loading, before this
+  // enum is shared between threads.
+  void ShareWords(std::shared_ptr<const EnumType> other) const { same_words_ = std::move(other); }
   // Indexes `values` for IndexOf; call once they are all in.
   void Seal();
   WordIndex index;  // filled by Seal
+  // Set by ShareWords (only).
+  mutable std::shared_ptr<const EnumType> same_words_;
+
+  // Where `v` is among `words` by its address; -1 when it is not one of them.
+  static int IndexIn(const std::vector<std::string>& words, const std::string& v) {
+    const std::less<const std::string*> before;
+    const std::string* first = words.data();
+    if (words.empty() || before(&v, first) || !before(&v, first + words.size())) return -1;
+    return static_cast<int>(&v - first);
+  }
 };
 
 class Type;

@@ -21,6 +21,7 @@
 #include "aftersales/policy_store.h"
 #include "aftersales/policy_tests.h"
 #include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 
 namespace aftersales {
 namespace {
@@ -137,6 +138,37 @@ BOOST_AUTO_TEST_CASE(each_case_is_decided_by_its_platforms_overlay) {
     BOOST_TEST(d.policy_name == "base", platform);
     BOOST_TEST(d.policy_digest == p->digest(), platform);
   }
+}
+
+// A case holds the words of the enums of the policy that read it; an
+// overlay's own copy of each enum finds them by index too (no text
+// compared), and a rule's constant for an enum field is the enum's own word.
+BOOST_AUTO_TEST_CASE(an_overlay_finds_the_words_its_policy_read_by_index) {
+  auto p = MustLoad(kSet);
+  auto facts = p->ReadFactsJson(Case("jd"));
+  BOOST_TEST_REQUIRE(facts.ok());
+  const internal::FactsData* data = internal::PolicyInternal::Data(*facts);
+  const internal::PolicyImpl& jd = internal::PolicyInternal::Impl(*p->platform_overlays()[0].policy);
+  const internal::Schema& schema = jd.model().schema;
+  const std::uint32_t platform = schema.fact_index.at("case.platform");
+  const internal::EnumType& words = *schema.facts[platform].type->enum_type();
+  const internal::EnumType& base_words =
+      *internal::PolicyInternal::Impl(*p).model().schema.facts[platform].type->enum_type();
+  BOOST_TEST(&words != &base_words);  // each policy has its own enum
+  const internal::Value& held = data->slots[platform];
+  BOOST_TEST_REQUIRE(held.string_value() == "jd");
+  BOOST_TEST(words.StoredIndex(held.string_value()) == words.IndexOf("jd"));
+  const std::string copy = "jd";
+  BOOST_TEST(words.StoredIndex(copy) == -1);  // a copy is not one of the words
+
+  internal::EngineDecision d;
+  internal::PolicyInternal::Impl(*p).DecideValues(*facts, &d);
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(d.decided_by == &jd);
+  const std::uint32_t resolution = schema.decision_index.at("resolution");
+  const internal::EnumType& resolutions = *schema.decisions[resolution].type->enum_type();
+  BOOST_TEST_REQUIRE(d.values[resolution].string_value() == "exchange");
+  BOOST_TEST(resolutions.StoredIndex(d.values[resolution].string_value()) == resolutions.IndexOf("exchange"));
 }
 
 BOOST_AUTO_TEST_CASE(decide_to_json_is_the_overlays_decision) {

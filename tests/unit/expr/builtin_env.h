@@ -27,8 +27,8 @@ class BuiltinEnv {
   static constexpr std::int64_t kBudget = 1'000'000;
 
   BuiltinEnv() {
-    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}, {}});
-    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}, {}});
+    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}});
+    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}});
     platform->Seal();
     evidence->Seal();
     Add("d0", Type::Dyn(), Value());

@@ -19,8 +19,8 @@ namespace {
 struct Env {
   Declarations decls;
   Env() {
-    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}, {}});
-    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}, {}});
+    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}});
+    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}});
     std::uint32_t slot = 0;
     auto add = [&](const char* name, TypePtr t) { BOOST_REQUIRE(decls.Add(name, std::move(t), {0, slot++})); };
     add("order.delivered_at", Type::Timestamp());
@@ -323,7 +323,7 @@ BOOST_AUTO_TEST_CASE(limits) {
 
 BOOST_AUTO_TEST_CASE(enum_results) {
   Env env;
-  auto payer = std::make_shared<EnumType>(EnumType{"freight_payer", {"merchant", "customer"}, {}});
+  auto payer = std::make_shared<EnumType>(EnumType{"freight_payer", {"merchant", "customer"}});
   CompileOptions o;
   o.result_enum = Type::Enum(payer);
   CompileResult ok = CompileExpression("item.used ? 'merchant' : 'customer'", env.decls, o);

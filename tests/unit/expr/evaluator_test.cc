@@ -24,8 +24,8 @@ struct Env {
   std::vector<Value> decided;
 
   Env() {
-    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}, {}});
-    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}, {}});
+    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}});
+    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}});
     Add("order.delivered_at", Type::Timestamp(), Value());  // absent
     Add("order.signed_at", Type::Timestamp(), Value::Time(*ParseTimestamp("2025-03-01T20:30:00+08:00")));
     Add("case.opened_at", Type::Timestamp(), Value::Time(*ParseTimestamp("2025-03-08T23:10:00+08:00")));

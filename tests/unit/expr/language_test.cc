@@ -23,8 +23,8 @@ struct Env {
   std::vector<Value> decided;
 
   Env() {
-    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}, {}});
-    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}, {}});
+    auto platform = std::make_shared<EnumType>(EnumType{"platform", {"taobao", "tmall", "jd"}});
+    auto evidence = std::make_shared<EnumType>(EnumType{"evidence", {"photo", "video"}});
     Add("order.delivered_at", Type::Timestamp(), Value());
     Add("case.opened_at", Type::Timestamp(), Value::Time(*ParseTimestamp("2025-03-08T23:10:00+08:00")));
     Add("case.timezone", Type::String(), Value::String("Asia/Shanghai"));
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(checker_knows_enum_words) {
 
 BOOST_AUTO_TEST_CASE(string_literals_can_stand_for_an_enum_value) {
   Env env;
-  auto payer = std::make_shared<EnumType>(EnumType{"freight_payer", {"merchant", "customer"}, {}});
+  auto payer = std::make_shared<EnumType>(EnumType{"freight_payer", {"merchant", "customer"}});
   CompileOptions o;
   o.result_enum = Type::Enum(payer);
   CompileResult ok = CompileExpression("item.used ? 'merchant' : 'customer'", env.decls, o);
