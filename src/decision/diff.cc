@@ -16,6 +16,7 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <map>
 #include <new>
 #include <optional>
 #include <string>
@@ -54,11 +55,25 @@ struct Plan {
     std::string name;
     std::optional<std::uint32_t> before, after;
   };
+  // The slot of a field of one side by name, as Decision::Find finds it.
+  struct Named {
+    std::optional<std::uint32_t> slot;
+    bool money = false;
+  };
   const PolicyImpl* before = nullptr;
   const PolicyImpl* after = nullptr;
   std::vector<Field> fields;
   std::vector<std::int64_t> changed;  // cases in which each field changed
+  // The fields the report sums or names, by side (0 before, 1 after).
+  Named refund[2], merchant[2], resolution[2];
 };
+
+Plan::Named NamedField(const PolicyImpl& p, const char* name) {
+  const internal::Schema& schema = p.model().schema;
+  auto it = schema.decision_index.find(name);
+  if (it == schema.decision_index.end()) return {};
+  return {it->second, schema.decisions[it->second].money};
+}
 
 Plan MakePlan(const PolicyImpl* before, const PolicyImpl* after) {
   Plan plan;
@@ -75,27 +90,30 @@ Plan MakePlan(const PolicyImpl* before, const PolicyImpl* after) {
     }
   }
   plan.changed.assign(plan.fields.size(), 0);
+  for (int side = 0; side < 2; ++side) {
+    const PolicyImpl& p = side == 0 ? *before : *after;
+    plan.refund[side] = NamedField(p, "refund_cents");
+    plan.merchant[side] = NamedField(p, "freight.merchant_cents");
+    plan.resolution[side] = NamedField(p, "resolution");
+  }
   return plan;
 }
 
-// A decision field by name as Decision::Find gives it (absent when the
-// policy lacks it or the decision failed).
-FieldValue FieldOf(const EngineDecision& d, std::string_view name) {
-  if (!d.ok() || d.decided_by == nullptr) return {};
-  const auto& index = d.decided_by->model().schema.decision_index;
-  auto it = index.find(std::string(name));
-  if (it == index.end() || it->second >= d.values.size()) return {};
-  return internal::DecidedField(d.values[it->second], d.decided_by->model().schema.decisions[it->second].money);
+// A decision field as Decision::Find gives it: absent when the policy
+// lacks it or the decision failed (a failed decision has no fields).
+FieldValue FieldOf(const EngineDecision& d, const Plan::Named& f) {
+  if (!d.ok() || !f.slot || *f.slot >= d.values.size()) return {};
+  return internal::DecidedField(d.values[*f.slot], f.money);
 }
 
-std::int64_t IntOf(const EngineDecision& d, std::string_view name) {
-  if (!d.ok()) return 0;  // a failed decision has no fields
-  FieldValue v = FieldOf(d, name);
-  return v.kind == FieldValue::Kind::kInt ? v.int_value : 0;
+std::int64_t IntOf(const EngineDecision& d, const Plan::Named& f) {
+  if (!d.ok() || !f.slot || *f.slot >= d.values.size()) return 0;
+  const Value& v = d.values[*f.slot];
+  return v.kind() == Value::Kind::kInt ? v.int_value() : 0;
 }
 
-std::string StrOf(const EngineDecision& d, std::string_view name) {
-  FieldValue v = FieldOf(d, name);
+std::string StrOf(const EngineDecision& d, const Plan::Named& f) {
+  FieldValue v = FieldOf(d, f);
   return v.kind == FieldValue::Kind::kString ? v.string_value : "";
 }
 
@@ -115,6 +133,7 @@ struct Partial {
   std::map<std::pair<std::string, std::string>, std::int64_t> transitions;
   std::vector<ChangedCase> top;  // MoreChanged order, at most top_cases
   std::vector<std::string> notes;
+  std::exception_ptr failed;     // what stopped the worker, if anything
 
   void Note(std::string note) {
     if (notes.size() < kMaxNotes) notes.push_back(std::move(note));
@@ -131,13 +150,17 @@ class Worker {
     for (std::size_t i = from; i < to; ++i) {
       const Line& line = lines[i];
       ++p_.cases;
+      // A case that cannot be read or decided is named and counted as
+      // unreadable; what fails after (folding it in) fails the whole diff.
+      bool decided = false;
       try {
-        One(line);
+        decided = ReadAndDecide(line);
       } catch (const std::bad_alloc&) {
         Unreadable(line, "out of memory while deciding the case");
       } catch (const std::exception& e) {
         Unreadable(line, std::string("internal error while deciding the case: ") + e.what());
       }
+      if (decided) Fold(line);
     }
   }
 
@@ -147,22 +170,37 @@ class Worker {
     p_.Note("line " + std::to_string(line.number) + ": " + why);
   }
 
-  void One(const Line& line) {
+  // Reads the line with both policies (each reads the case its own way)
+  // and decides it under each; false when it is unreadable (named).
+  bool ReadAndDecide(const Line& line) {
+    facts_before_.reset();
+    facts_after_.reset();
     if (line.too_long > 0) {
       Unreadable(line, "the line is " + std::to_string(line.too_long) + " bytes; the limit is " +
                            std::to_string(max_line_) + " (max_case_bytes)");
-      return;
+      return false;
     }
-    // Read by both (each policy reads the case its own way), then compared.
-    Result<Facts> facts_before = baseline_.ReadFactsJson(line.text);
-    if (!facts_before.ok()) return Unreadable(line, facts_before.status().message());
-    Result<Facts> facts_after = candidate_.ReadFactsJson(line.text);
-    if (!facts_after.ok()) return Unreadable(line, facts_after.status().message());
-    internal::PolicyInternal::Impl(baseline_).DecideValues(*facts_before, &before_);
-    internal::PolicyInternal::Impl(candidate_).DecideValues(*facts_after, &after_);
+    Result<Facts> before = baseline_.ReadFactsJson(line.text);
+    if (!before.ok()) {
+      Unreadable(line, before.status().message());
+      return false;
+    }
+    Result<Facts> after = candidate_.ReadFactsJson(line.text);
+    if (!after.ok()) {
+      Unreadable(line, after.status().message());
+      return false;
+    }
+    facts_before_.emplace(std::move(*before));
+    facts_after_.emplace(std::move(*after));
+    internal::PolicyInternal::Impl(baseline_).DecideValues(*facts_before_, &before_);
+    internal::PolicyInternal::Impl(candidate_).DecideValues(*facts_after_, &after_);
+    return true;
+  }
+
+  // Adds the line's two decisions to the partial report.
+  void Fold(const Line& line) {
     const EngineDecision& a = before_;
     const EngineDecision& b = after_;
-
     for (const Rule* rule : a.matched) ++p_.hits_before[rule];
     for (const Rule* rule : b.matched) ++p_.hits_after[rule];
     if (!a.ok()) {
@@ -173,15 +211,15 @@ class Worker {
       ++p_.failed_candidate;
       p_.Note("line " + std::to_string(line.number) + " (candidate): " + b.errors.front().message);
     }
-    const std::int64_t refund_a = IntOf(a, "refund_cents"), refund_b = IntOf(b, "refund_cents");
-    const std::int64_t merchant_a = IntOf(a, "freight.merchant_cents"), merchant_b = IntOf(b, "freight.merchant_cents");
+    Plan& plan = PlanFor(a, b);
+    const std::int64_t refund_a = IntOf(a, plan.refund[0]), refund_b = IntOf(b, plan.refund[1]);
+    const std::int64_t merchant_a = IntOf(a, plan.merchant[0]), merchant_b = IntOf(b, plan.merchant[1]);
     p_.refund_baseline += refund_a;
     p_.refund_candidate += refund_b;
     p_.merchant_baseline += merchant_a;
     p_.merchant_candidate += merchant_b;
 
     // The fields that differ ("outcome" first when one decision failed).
-    Plan& plan = PlanFor(a, b);
     static const Value kAbsent;
     changed_.clear();
     for (std::size_t i = 0; i < plan.fields.size(); ++i) {
@@ -195,8 +233,8 @@ class Worker {
     ++p_.changed;
     if (outcome) ++p_.outcome_changed;
     for (std::size_t i : changed_) ++plan.changed[i];
-    const std::string from = a.ok() ? StrOf(a, "resolution") : "(error)";
-    const std::string to = b.ok() ? StrOf(b, "resolution") : "(error)";
+    const std::string from = a.ok() ? StrOf(a, plan.resolution[0]) : "(error)";
+    const std::string to = b.ok() ? StrOf(b, plan.resolution[1]) : "(error)";
     if (from != to) ++p_.transitions[{from, to}];
 
     const double score = (from != to ? 1e12 : 0) + std::fabs(static_cast<double>(refund_b - refund_a)) +
@@ -210,8 +248,8 @@ class Worker {
     if (outcome) c.fields.push_back("outcome");
     for (std::size_t i : changed_) c.fields.push_back(plan.fields[i].name);
     // Both decisions in full, as Policy::Decide gives them, for their JSON.
-    const Decision full_before = baseline_.Decide(*facts_before);
-    const Decision full_after = candidate_.Decide(*facts_after);
+    const Decision full_before = baseline_.Decide(*facts_before_);
+    const Decision full_after = candidate_.Decide(*facts_after_);
     c.case_id = full_after.case_id.empty() ? full_before.case_id : full_after.case_id;
     c.baseline_json = DecisionToJson(full_before);
     c.candidate_json = DecisionToJson(full_after);
@@ -234,6 +272,7 @@ class Worker {
   const DiffOptions& options_;
   const std::size_t max_line_;
   Partial& p_;
+  std::optional<Facts> facts_before_, facts_after_;
   EngineDecision before_, after_;   // reused from case to case
   std::vector<std::size_t> changed_;
 };
@@ -264,7 +303,11 @@ class Differ {
       for (std::size_t k = 0; k < parts.size(); ++k) {
         const std::size_t from = k * per, to = std::min(current.size(), from + per);
         workers.emplace_back([this, &current, &parts, k, from, to] {
-          Worker(baseline_, candidate_, options_, max_line_, &parts[k]).Run(current, from, to);
+          try {
+            Worker(baseline_, candidate_, options_, max_line_, &parts[k]).Run(current, from, to);
+          } catch (...) {
+            parts[k].failed = std::current_exception();  // rethrown once every worker is done
+          }
         });
       }
       next.clear();
@@ -276,6 +319,9 @@ class Differ {
       }
       for (std::thread& t : workers) t.join();
       if (failed) std::rethrow_exception(failed);
+      for (const Partial& part : parts) {
+        if (part.failed) std::rethrow_exception(part.failed);
+      }
       for (Partial& part : parts) Merge(part);
       std::swap(current, next);
     }

@@ -259,7 +259,6 @@ class Decider {
   }
 
   const std::vector<Value>& values() const { return decided_; }
-  std::vector<Value> TakeValues() { return std::move(decided_); }
   const std::vector<const Rule*>& matched() const { return matched_; }
 
  private:
@@ -1001,7 +1000,12 @@ bool PolicyImpl::AppendDecisionJson(const Facts& facts, const DecideOptions& opt
 }
 
 void PolicyImpl::DecideValues(const Facts& facts, EngineDecision* out) const {
-  *out = EngineDecision();
+  // Emptied, not replaced: a caller that decides case after case into one
+  // EngineDecision reuses its vectors.
+  out->decided_by = nullptr;
+  out->values.clear();
+  out->matched.clear();
+  out->errors.clear();
   const FactsData* data = PolicyInternal::Data(facts);
   if (!Accepts(data)) {
     out->errors = Decide(facts, {}).errors;
@@ -1020,8 +1024,8 @@ void PolicyImpl::DecideValues(const Facts& facts, EngineDecision* out) const {
   });
   Guarded(&d, [&] {
     // A decider that threw part way keeps the rules that fired before it.
-    if (decider) out->matched = decider->matched();
-    if (decider && d.ok()) out->values = decider->TakeValues();
+    if (decider) out->matched.assign(decider->matched().begin(), decider->matched().end());
+    if (decider && d.ok()) out->values.assign(decider->values().begin(), decider->values().end());
   });
   out->errors = std::move(d.errors);
   if (!out->ok()) out->values.clear();

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -88,11 +90,19 @@ std::int64_t Int(const Decision& d, const char* name) {
   return v && v->kind == FieldValue::Kind::kInt ? v->int_value : 0;
 }
 
+std::string Resolution(const Decision& d) {
+  if (!d.ok()) return "(error)";
+  const FieldValue* v = d.Find("resolution");
+  return v && v->kind == FieldValue::Kind::kString ? v->string_value : "";
+}
+
 // The report's figures, the plain way.
 struct Reference {
-  std::int64_t cases = 0, unreadable = 0, failed_baseline = 0, failed_candidate = 0, changed = 0;
+  std::int64_t cases = 0, blank = 0, unreadable = 0, failed_baseline = 0, failed_candidate = 0, changed = 0;
   std::int64_t refund_before = 0, refund_after = 0, merchant_before = 0, merchant_after = 0;
   std::map<std::string, std::int64_t> by_field, hits_before, hits_after;
+  std::map<std::pair<std::string, std::string>, std::int64_t> transitions;
+  std::vector<ChangedCase> changed_cases;  // line, case_id, score, fields (the JSON left out)
 };
 
 Reference Plain(const Policy& before, const Policy& after, const std::string& cases) {
@@ -100,7 +110,10 @@ Reference Plain(const Policy& before, const Policy& after, const std::string& ca
   std::istringstream in(cases);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      ++r.blank;
+      continue;
+    }
     ++r.cases;
     auto fa = before.ReadFactsJson(line);
     auto fb = after.ReadFactsJson(line);
@@ -120,15 +133,25 @@ Reference Plain(const Policy& before, const Policy& after, const std::string& ca
     std::set<std::string> names;
     for (const auto& f : a.fields) names.insert(f.first);
     for (const auto& f : b.fields) names.insert(f.first);
-    bool changed = a.ok() != b.ok();
-    if (changed) ++r.by_field["outcome"];
+    ChangedCase c;
+    c.line = r.cases + r.blank;
+    c.case_id = b.case_id.empty() ? a.case_id : b.case_id;
+    if (a.ok() != b.ok()) c.fields.push_back("outcome");
     for (const std::string& name : names) {
       const FieldValue *x = a.Find(name), *y = b.Find(name);
-      if (Same(x ? *x : FieldValue(), y ? *y : FieldValue())) continue;
-      changed = true;
-      ++r.by_field[name];
+      if (!Same(x ? *x : FieldValue(), y ? *y : FieldValue())) c.fields.push_back(name);
     }
-    r.changed += changed ? 1 : 0;
+    if (c.fields.empty()) continue;
+    ++r.changed;
+    for (const std::string& f : c.fields) ++r.by_field[f];
+    const std::string from = Resolution(a), to = Resolution(b);
+    if (from != to) ++r.transitions[{from, to}];
+    // The report's measure of change: a new resolution outweighs any amount.
+    c.score = (from != to ? 1e12 : 0) +
+              std::fabs(static_cast<double>(Int(b, "refund_cents") - Int(a, "refund_cents"))) +
+              std::fabs(static_cast<double>(Int(b, "freight.merchant_cents") - Int(a, "freight.merchant_cents"))) +
+              static_cast<double>(c.fields.size());
+    r.changed_cases.push_back(std::move(c));
   }
   return r;
 }
@@ -165,15 +188,34 @@ BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
   BOOST_TEST(got.merchant_freight_baseline_cents == want.merchant_before);
   BOOST_TEST(got.merchant_freight_candidate_cents == want.merchant_after);
   BOOST_TEST((got.changed_by_field == want.by_field));
+  BOOST_TEST((got.resolution_transitions == want.transitions));
   for (const RuleHits& h : got.rules) {
     BOOST_TEST_CONTEXT(h.rule_id) {
       BOOST_TEST(h.baseline == (want.hits_before.count(h.rule_id) ? want.hits_before.at(h.rule_id) : 0));
       BOOST_TEST(h.candidate == (want.hits_after.count(h.rule_id) ? want.hits_after.at(h.rule_id) : 0));
     }
   }
-  // The most changed cases, with both decisions as Decide gives them.
-  BOOST_REQUIRE(!got.top.empty());
-  for (std::size_t i = 1; i < got.top.size(); ++i) BOOST_TEST(got.top[i - 1].score >= got.top[i].score);
+  for (const auto& [hits, after] : {std::pair{&want.hits_before, false}, std::pair{&want.hits_after, true}}) {
+    for (const auto& [id, n] : *hits) {
+      auto it = std::find_if(got.rules.begin(), got.rules.end(), [&](const RuleHits& h) { return h.rule_id == id; });
+      BOOST_TEST_REQUIRE((it != got.rules.end()), id);
+      BOOST_TEST((after ? it->candidate : it->baseline) == n, id);
+    }
+  }
+  // The most changed cases: the first ten by score, the earlier line first
+  // among equals, with both decisions as Decide gives them.
+  std::vector<ChangedCase> top = want.changed_cases;
+  std::stable_sort(top.begin(), top.end(), [](const ChangedCase& x, const ChangedCase& y) { return x.score > y.score; });
+  if (top.size() > 10) top.resize(10);
+  BOOST_REQUIRE_EQUAL(got.top.size(), top.size());
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    BOOST_TEST_CONTEXT("top " << i) {
+      BOOST_TEST(got.top[i].line == top[i].line);
+      BOOST_TEST(got.top[i].case_id == top[i].case_id);
+      BOOST_TEST(got.top[i].score == top[i].score);
+      BOOST_TEST(got.top[i].fields == top[i].fields, boost::test_tools::per_element());
+    }
+  }
   for (const ChangedCase& c : got.top) {
     std::istringstream in(cases);
     std::string line;
@@ -194,6 +236,23 @@ BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
     BOOST_TEST(n >= last);
     last = n;
   }
+}
+
+BOOST_AUTO_TEST_CASE(DiffWithoutTopCasesKeepsEveryFigure) {
+  ChangedRules changed;
+  LoadResult before = LoadPolicy(Root() + "/rules");
+  LoadResult after = LoadPolicy(changed.path());
+  BOOST_REQUIRE(before.ok() && after.ok());
+  const std::string cases = Cases();
+  DiffReport with = Run(*before.policy, *after.policy, cases, 2, 64);
+  std::istringstream in(cases);
+  DiffOptions options;
+  options.top_cases = 0;
+  DiffReport without = DiffPolicies(*before.policy, *after.policy, in, options);
+  BOOST_TEST(without.top.empty());
+  BOOST_TEST(!with.top.empty());
+  with.top.clear();
+  BOOST_TEST(DiffReportToJson(without) == DiffReportToJson(with));
 }
 
 BOOST_AUTO_TEST_CASE(DiffReportDoesNotDependOnThreadsOrChunks) {
