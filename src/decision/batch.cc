@@ -137,7 +137,8 @@ class Pipeline {
     auto chunk = std::make_unique<Chunk>();
     const std::size_t per_chunk = std::max<std::size_t>(1, options_.lines_per_chunk);
     const std::size_t chunk_bytes = std::max<std::size_t>(1, options_.bytes_per_chunk);
-    auto reader = std::make_unique<internal::LineReader>(in, internal::PolicyInternal::Impl(policy_).model().limits.max_case_bytes);
+    const std::size_t max_line = internal::PolicyInternal::Impl(policy_).model().limits.max_case_bytes;
+    auto reader = std::make_unique<internal::LineReader>(in, max_line);
     bool too_long = false;
     std::uint64_t length = 0;
     while (!Stopped()) {
@@ -159,8 +160,15 @@ class Pipeline {
       chunk->ends.push_back(chunk->text.size());
       if (chunk->numbers.size() >= per_chunk || chunk->text.size() >= chunk_bytes) {
         chunk->seq = seq++;
+        // The next chunk is most likely as large: room for it at once, not
+        // by doubling as it fills.
+        const std::size_t lines = chunk->numbers.size(), bytes = chunk->text.size();
         Submit(std::move(chunk));
         chunk = std::make_unique<Chunk>();
+        chunk->text.reserve(std::min(bytes + bytes / 8, chunk_bytes + max_line + 1));
+        chunk->numbers.reserve(lines);
+        chunk->kinds.reserve(lines);
+        chunk->ends.reserve(lines);
       }
     }
     if (reader->bad() || in.bad()) stats_.read_error = true;
