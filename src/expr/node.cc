@@ -379,47 +379,58 @@ class Operand {
   Value held_;
 };
 
-// The words of an enum among some constants, as bits by word index.
+// The words of an enum among some constants, as bits by word index: in
+// place for an enum of up to 64 words, on the heap beyond.
 class WordBits {
  public:
-  WordBits() = default;
   WordBits(std::shared_ptr<const EnumType> words, std::span<const Value> constants) : words_(std::move(words)) {
-    if (!words_) return;
-    bits_.assign((words_->values.size() + 63) / 64, 0);
+    const std::size_t n = (words_->values.size() + 63) / 64;
+    if (n > 1) {
+      more_ = std::make_unique<std::uint64_t[]>(n);  // zeroed
+    }
+    std::uint64_t* bits = n > 1 ? more_.get() : &one_;
     for (const Value& c : constants) {
       if (c.kind() != Value::Kind::kString) continue;
       const int i = words_->IndexOf(c.string_value());
-      if (i >= 0) bits_[static_cast<std::size_t>(i) / 64] |= std::uint64_t{1} << (static_cast<std::size_t>(i) % 64);
+      if (i >= 0) bits[static_cast<std::size_t>(i) / 64] |= std::uint64_t{1} << (static_cast<std::size_t>(i) % 64);
     }
   }
   // 1 when `v` is one of the enum's own words and among the constants, 0
   // when it is one of them and not among the constants, -1 when it is not
   // one of the enum's own words (compare it as text).
   int Test(const Value& v) const {
-    if (!words_ || v.kind() != Value::Kind::kString) return -1;
+    if (v.kind() != Value::Kind::kString) return -1;
     const int i = words_->StoredIndex(v.string_value());
     if (i < 0) return -1;
     const auto word = static_cast<std::size_t>(i);
-    return static_cast<int>((bits_[word / 64] >> (word % 64)) & 1u);
+    return static_cast<int>((bits()[word / 64] >> (word % 64)) & 1u);
   }
   void Describe(Guard* g) const {
-    if (!words_) return;
     g->words = words_.get();
-    g->word_bits = bits_;
+    g->word_bits = bits();
   }
 
  private:
-  std::shared_ptr<const EnumType> words_;
-  std::vector<std::uint64_t> bits_;
+  const std::uint64_t* bits() const { return more_ ? more_.get() : &one_; }
+
+  std::shared_ptr<const EnumType> words_;  // never null
+  std::uint64_t one_ = 0;
+  std::unique_ptr<std::uint64_t[]> more_;
 };
 
+// No word bits: a comparison whose operand is not of an enum type pays
+// nothing for them (large policies compare many strings).
+struct NoWordBits {
+  int Test(const Value&) const { return -1; }
+  void Describe(Guard*) const {}
+};
+
+// `operand == constant` (or !=); Bits is WordBits for an enum operand.
+template <typename Bits>
 class EqConstNode final : public Node {
  public:
-  EqConstNode(NodePtr operand, Value constant, bool negate, std::shared_ptr<const EnumType> words)
-      : operand_(std::move(operand)),
-        constant_(std::move(constant)),
-        negate_(negate),
-        bits_(std::move(words), std::span<const Value>(&constant_, 1)) {}
+  EqConstNode(NodePtr operand, Value constant, bool negate, Bits bits)
+      : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate), bits_(std::move(bits)) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Operand v(*operand_, f);
@@ -442,13 +453,15 @@ class EqConstNode final : public Node {
   NodePtr operand_;
   Value constant_;
   bool negate_;
-  WordBits bits_;
+  [[no_unique_address]] Bits bits_;
 };
 
+// `operand in [constants]`; Bits as for EqConstNode.
+template <typename Bits>
 class InConstListNode final : public Node {
  public:
-  InConstListNode(NodePtr operand, Value list, std::shared_ptr<const EnumType> words)
-      : operand_(std::move(operand)), list_(std::move(list)), bits_(std::move(words), list_.list_value()) {}
+  InConstListNode(NodePtr operand, Value list, Bits bits)
+      : operand_(std::move(operand)), list_(std::move(list)), bits_(std::move(bits)) {}
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Operand v(*operand_, f);
@@ -473,7 +486,7 @@ class InConstListNode final : public Node {
  private:
   NodePtr operand_;
   Value list_;
-  WordBits bits_;
+  [[no_unique_address]] Bits bits_;
 };
 
 class ComprehensionNode final : public Node {
@@ -605,10 +618,18 @@ NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {
   return std::make_unique<MapNode>(std::move(keys), std::move(values));
 }
 NodePtr MakeEqConst(NodePtr operand, Value constant, bool negate, std::shared_ptr<const EnumType> words) {
-  return std::make_unique<EqConstNode>(std::move(operand), std::move(constant), negate, std::move(words));
+  if (!words) {
+    return std::make_unique<EqConstNode<NoWordBits>>(std::move(operand), std::move(constant), negate, NoWordBits{});
+  }
+  WordBits bits(std::move(words), std::span<const Value>(&constant, 1));
+  return std::make_unique<EqConstNode<WordBits>>(std::move(operand), std::move(constant), negate, std::move(bits));
 }
 NodePtr MakeInConstList(NodePtr operand, Value list, std::shared_ptr<const EnumType> words) {
-  return std::make_unique<InConstListNode>(std::move(operand), std::move(list), std::move(words));
+  if (!words || list.kind() != Value::Kind::kList) {
+    return std::make_unique<InConstListNode<NoWordBits>>(std::move(operand), std::move(list), NoWordBits{});
+  }
+  WordBits bits(std::move(words), list.list_value());
+  return std::make_unique<InConstListNode<WordBits>>(std::move(operand), std::move(list), std::move(bits));
 }
 NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body) {
   return std::make_unique<ComprehensionNode>(kind, local, std::move(range), std::move(filter), std::move(body));

@@ -49,11 +49,11 @@ bool Allows(const Guard& g, const EvalContext& ctx) {
     if (v.kind() == Value::Kind::kInt) return v.int_value() >= g.lo && v.int_value() <= g.hi;
     return !v.is_absent();
   }
-  if (g.words != nullptr && v.kind() == Value::Kind::kString) {
+  if (g.words != nullptr && g.word_bits != nullptr && v.kind() == Value::Kind::kString) {
     const int i = g.words->StoredIndex(v.string_value());
     if (i >= 0) {
-      const auto word = static_cast<std::size_t>(i);
-      return word / 64 < g.word_bits.size() && ((g.word_bits[word / 64] >> (word % 64)) & 1u) != 0;
+      const auto word = static_cast<std::size_t>(i);  // < the enum's size
+      return ((g.word_bits[word / 64] >> (word % 64)) & 1u) != 0;
     }
   }
   for (const Value& a : g.allowed) {

@@ -87,11 +87,12 @@ struct Guard {
   std::int64_t lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t hi = std::numeric_limits<std::int64_t>::max();
   // When the variable is of an enum type: that enum, and the words of it
-  // the equality guard allows as bits (word i at bit i % 64 of word_bits[i / 64]). A
-  // value that is one of the enum's own words (as read facts are) is
-  // tested by its index alone; any other value by `allowed`.
+  // the equality guard allows as bits (word i at bit i % 64 of
+  // word_bits[i / 64], one uint64 per 64 words of the enum). A value that is
+  // one of the enum's own words (as read facts are) is tested by its index
+  // alone; any other value by `allowed`.
   const EnumType* words = nullptr;
-  std::span<const std::uint64_t> word_bits;
+  const std::uint64_t* word_bits = nullptr;
 };
 
 class Program {

@@ -1069,3 +1069,31 @@ stages:
     }
   }
 }
+
+// An enum of more than 64 words keeps its bits past the first 64.
+BOOST_AUTO_TEST_CASE(enum_comparisons_past_the_sixty_fourth_word) {
+  std::string words;
+  for (int i = 0; i < 70; ++i) words += (i ? ", w" : "w") + std::to_string(i);
+  const std::string schema = "enums:\n  many: [" + words + "]\n  resolution: [refund, explain]\n"
+                             "facts:\n  issue.kind: many\n"
+                             "decisions:\n  resolution: {type: resolution, required: true}\n";
+  const std::string rules = R"(
+policy: {name: t, version: "1"}
+stages:
+  - id: s
+    hit: first
+    rules:
+      - id: late_words
+        when: issue.kind in ['w3', 'w66'] || issue.kind == 'w69'
+        then: {resolution: refund}
+      - id: other
+        then: {resolution: explain}
+)";
+  LoadResult r = LoadPolicyFromStrings({{"schema.yaml", schema}, {"policy.yaml", rules}});
+  BOOST_TEST_REQUIRE(r.ok(), aftersales::FormatIssues(r.issues));
+  for (int i = 0; i < 70; ++i) {
+    const std::string kind = "w" + std::to_string(i);
+    const Decision d = DecideJson(*r.policy, R"({"issue": {"kind": ")" + kind + R"("}})");
+    BOOST_TEST(Str(d, "resolution") == (i == 3 || i == 66 || i == 69 ? "refund" : "explain"), kind);
+  }
+}
