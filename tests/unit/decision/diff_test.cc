@@ -157,22 +157,37 @@ Reference Plain(const Policy& before, const Policy& after, const std::string& ca
 }
 
 DiffReport Run(const Policy& before, const Policy& after, const std::string& cases, int threads,
-               std::size_t chunk) {
+               std::size_t chunk, std::size_t top_cases = 10) {
   std::istringstream in(cases);
   DiffOptions options;
   options.threads = threads;
   options.lines_per_chunk = chunk;
-  options.top_cases = 10;
+  options.top_cases = top_cases;
   return DiffPolicies(before, after, in, options);
 }
 
-BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
+// The shipped policy, the changed copy and the cases, loaded once for all
+// the tests here (loading rules/ twice per test is most of their time under
+// the sanitizers).
+struct Fixture {
   ChangedRules changed;
   LoadResult before = LoadPolicy(Root() + "/rules");
   LoadResult after = LoadPolicy(changed.path());
-  BOOST_REQUIRE_MESSAGE(before.ok(), FormatIssues(before.issues));
-  BOOST_REQUIRE_MESSAGE(after.ok(), FormatIssues(after.issues));
-  const std::string cases = Cases();
+  std::string cases = Cases();
+};
+
+const Fixture& Loaded() {
+  static const Fixture f;  // its folder is removed at exit
+  BOOST_TEST_REQUIRE(f.before.ok(), FormatIssues(f.before.issues));
+  BOOST_TEST_REQUIRE(f.after.ok(), FormatIssues(f.after.issues));
+  return f;
+}
+
+BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
+  const Fixture& f = Loaded();
+  const LoadResult& before = f.before;
+  const LoadResult& after = f.after;
+  const std::string& cases = f.cases;
   const Reference want = Plain(*before.policy, *after.policy, cases);
   BOOST_REQUIRE_GT(want.changed, 0);                       // the change shows
   BOOST_REQUIRE_LT(want.changed, want.cases - want.unreadable);  // but not everywhere
@@ -239,16 +254,9 @@ BOOST_AUTO_TEST_CASE(DiffAgreesWithDecidingEachCaseInFull) {
 }
 
 BOOST_AUTO_TEST_CASE(DiffWithoutTopCasesKeepsEveryFigure) {
-  ChangedRules changed;
-  LoadResult before = LoadPolicy(Root() + "/rules");
-  LoadResult after = LoadPolicy(changed.path());
-  BOOST_REQUIRE(before.ok() && after.ok());
-  const std::string cases = Cases();
-  DiffReport with = Run(*before.policy, *after.policy, cases, 2, 64);
-  std::istringstream in(cases);
-  DiffOptions options;
-  options.top_cases = 0;
-  DiffReport without = DiffPolicies(*before.policy, *after.policy, in, options);
+  const Fixture& f = Loaded();
+  DiffReport with = Run(*f.before.policy, *f.after.policy, f.cases, 2, 64);
+  DiffReport without = Run(*f.before.policy, *f.after.policy, f.cases, 2, 64, 0);
   BOOST_TEST(without.top.empty());
   BOOST_TEST(!with.top.empty());
   with.top.clear();
@@ -256,11 +264,10 @@ BOOST_AUTO_TEST_CASE(DiffWithoutTopCasesKeepsEveryFigure) {
 }
 
 BOOST_AUTO_TEST_CASE(DiffReportDoesNotDependOnThreadsOrChunks) {
-  ChangedRules changed;
-  LoadResult before = LoadPolicy(Root() + "/rules");
-  LoadResult after = LoadPolicy(changed.path());
-  BOOST_REQUIRE(before.ok() && after.ok());
-  const std::string cases = Cases();
+  const Fixture& f = Loaded();
+  const LoadResult& before = f.before;
+  const LoadResult& after = f.after;
+  const std::string& cases = f.cases;
   const std::string one = DiffReportToJson(Run(*before.policy, *after.policy, cases, 1, 2048));
   BOOST_TEST(DiffReportToJson(Run(*before.policy, *after.policy, cases, 3, 7)) == one);
   BOOST_TEST(DiffReportToJson(Run(*before.policy, *after.policy, cases, 2, 1)) == one);
