@@ -649,11 +649,11 @@ class Decider {
         return;
       }
       if (p.is_error()) {
-        Trace(stage, rule, RuleTrace::Outcome::kError, "\"" + parts[i].source + "\": " + p.error_message());
+        Trace(stage, rule, RuleTrace::Outcome::kError, "\"" + std::string(parts[i].source) + "\": " + p.error_message());
         return;
       }
       if (p.kind() == Value::Kind::kBool && !p.bool_value()) {
-        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "\"" + parts[i].source + "\" is false");
+        Trace(stage, rule, RuleTrace::Outcome::kNotMatched, "\"" + std::string(parts[i].source) + "\" is false");
         return;
       }
     }

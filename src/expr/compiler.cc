@@ -683,7 +683,7 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     result.issues = std::move(compiler.issues);
     return result;
   }
-  std::vector<Program::Conjunct> conjuncts;
+  std::vector<Program::Span> conjuncts;
   std::vector<const Node*> conjunct_nodes;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const Expr* p = parts[i];
@@ -696,11 +696,11 @@ CompileResult CompileExpression(std::string_view source, const Declarations& dec
     std::uint32_t start = StartOf(*p);
     std::uint32_t end = std::max<std::uint32_t>(p->end, start);
     BalanceParens(parsed.tokens, &start, &end);
-    conjuncts.push_back({std::string(source.substr(start, end - start)), start});
+    conjuncts.push_back({start, end - start});
     conjunct_nodes.push_back(node);
   }
   int locals = compiler.max_locals;
-  result.program = std::make_unique<const Program>(std::move(root.node), root.type, std::move(conjuncts),
+  result.program = std::make_unique<const Program>(std::move(root.node), root.type, conjuncts,
                                                    std::move(conjunct_nodes), std::string(source), locals);
   return result;
 }

@@ -9,15 +9,19 @@ namespace aftersales::internal {
 
 Program::~Program() = default;
 
-Program::Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
+Program::Program(std::unique_ptr<const Node> root, TypePtr type, const std::vector<Span>& parts,
                  std::vector<const Node*> conjunct_nodes, std::string source,
                  int num_locals)
     : root_(std::move(root)),
       type_(std::move(type)),
-      conjuncts_(std::move(conjuncts)),
       conjunct_nodes_(std::move(conjunct_nodes)),
       source_(std::move(source)),
       num_locals_(num_locals) {
+  // The parts' texts are views of source_ (a string of their own each was
+  // an allocation per part of every condition of a large policy).
+  conjuncts_.reserve(parts.size());
+  for (const Span& p : parts) conjuncts_.push_back({std::string_view(source_).substr(p.offset, p.length), p.offset});
+  guards_.reserve(conjunct_nodes_.size());
   std::vector<Guard> ranges;
   for (const Node* part : conjunct_nodes_) {
     if (std::optional<Guard> g = part->AsGuard()) {

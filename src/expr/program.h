@@ -99,14 +99,23 @@ class Program {
  public:
   // One part of a top-level `a && b && c` chain, for explanations.
   struct Conjunct {
-    std::string source;   // the part's text as written
-    std::uint32_t offset; // its byte offset in the expression
+    std::string_view source;  // the part's text as written (inside source())
+    std::uint32_t offset;     // its byte offset in the expression
+  };
+  // Where a part is in the expression's text.
+  struct Span {
+    std::uint32_t offset;
+    std::uint32_t length;
   };
 
   ~Program();
-  // `conjunct_nodes`: the parts' nodes, inside `root`'s tree.
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  // `parts`: the top-level && parts' places in `source`, and
+  // `conjunct_nodes` their nodes, inside `root`'s tree.
   // `num_locals`: comprehension variables the nodes use (their nesting depth).
-  Program(std::unique_ptr<const Node> root, TypePtr type, std::vector<Conjunct> conjuncts,
+  // REQUIRES: every part lies inside `source`.
+  Program(std::unique_ptr<const Node> root, TypePtr type, const std::vector<Span>& parts,
           std::vector<const Node*> conjunct_nodes, std::string source,
           int num_locals);
 
@@ -127,6 +136,11 @@ class Program {
   bool GuardAllows(EvalContext& ctx) const;
   // The guards GuardAllows checks, in the order of the parts.
   const std::vector<Guard>& guards() const { return guards_; }
+
+  // What the program was made of, for writing it to a snapshot (codec.h).
+  const Node& root() const { return *root_; }
+  const std::vector<const Node*>& conjunct_nodes() const { return conjunct_nodes_; }
+  int num_locals() const { return num_locals_; }
 
  private:
   std::unique_ptr<const Node> root_;

@@ -213,7 +213,7 @@ void RunProgram(const Program& program, const Env& env) {
       EvalContext part_ctx = Context(spaces);
       Value part = program.EvaluateConjunct(i, part_ctx);
       FUZZ_CHECK(part.kind() == Value::Kind::kBool && part.bool_value(),
-                 program.source() + "\nis true but its part '" + program.conjuncts()[i].source + "' gives " +
+                 program.source() + "\nis true but its part '" + std::string(program.conjuncts()[i].source) + "' gives " +
                      FormatCelLiteral(part));
     }
   }

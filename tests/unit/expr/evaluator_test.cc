@@ -548,7 +548,7 @@ BOOST_AUTO_TEST_CASE(conjuncts_explain_conditions) {
     BOOST_TEST_CONTEXT(r.expr) {
       auto q = env.Compile(r.expr);
       std::vector<std::string> got;
-      for (const auto& c : q->conjuncts()) got.push_back(c.source);
+      for (const auto& c : q->conjuncts()) got.push_back(std::string(c.source));
       BOOST_TEST(got == r.sources, boost::test_tools::per_element());
       for (const auto& c : q->conjuncts()) {
         BOOST_TEST(std::string(r.expr).substr(c.offset, c.source.size()) == c.source);
