@@ -11,7 +11,8 @@
 #                      raise it on a machine busy with other work, where a
 #                      starved fuzzer is slow without any input being slow)
 #   TARGET             fuzz_policy_loader fuzz_expression fuzz_case_json
-#                      fuzz_decide fuzz_lock_file (the "fuzz_" may be left out);
+#                      fuzz_decide fuzz_lock_file fuzz_snapshot (the "fuzz_" may
+#                      be left out);
 #                      default all
 #
 # Each target starts from its working corpus (build-fuzz/corpus/TARGET,
@@ -25,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(fuzz_policy_loader fuzz_expression fuzz_case_json fuzz_decide fuzz_lock_file)
+all_targets=(fuzz_policy_loader fuzz_expression fuzz_case_json fuzz_decide fuzz_lock_file fuzz_snapshot)
 seconds=60
 jobs=1
 timeout=20

@@ -15,6 +15,7 @@
 #include "aftersales/issue.h"
 #include "aftersales/options.h"
 #include "aftersales/policy.h"
+#include "aftersales/status.h"
 
 namespace aftersales {
 
@@ -36,6 +37,25 @@ struct LoadResult {
 // copied the policy in part never goes live. Without a lock nothing is
 // checked.
 AFTERSALES_EXPORT LoadResult LoadPolicy(const std::string& path, const LoadOptions& options = {});
+
+// Compiled snapshots (`aftersales compile`). A snapshot holds a loaded
+// policy as the loader left it (its platform overlays included, its digest
+// the policy's digest) and loads without reading YAML or compiling any
+// expression. LoadPolicy reads one when `path` is a snapshot file (it
+// starts with the snapshot's magic bytes), so every `--policy` accepts it.
+// A snapshot is read only by the library version that wrote it; one of
+// another version, a damaged one (its SHA-256 does not match) or one that
+// does not decode to a sound policy is refused whole: an io.read issue
+// saying which, and no policy.
+
+// `policy` as a snapshot's bytes; "" when OpenSSL could not hash them.
+AFTERSALES_EXPORT std::string PolicySnapshot(const Policy& policy);
+// Writes PolicySnapshot(policy) to `path`, whole (a temporary file renamed
+// into place). Never throws.
+AFTERSALES_EXPORT Status WritePolicySnapshot(const Policy& policy, const std::string& path);
+// A policy from a snapshot's bytes; `name` is the place issues name.
+AFTERSALES_EXPORT LoadResult LoadPolicySnapshot(std::string_view bytes, const std::string& name,
+                                                const LoadOptions& options = {});
 
 struct LockResult {
   std::string lock_path;           // the lock written ("rules/aftersales.lock"); empty when none was

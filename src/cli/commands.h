@@ -68,6 +68,15 @@ struct LockArgs {
 };
 int RunLock(const LockArgs& args);
 
+// Writes a compiled snapshot of the policy (docs/cli.md, "aftersales
+// compile"): exit 0, or 2 when the policy does not load or the file cannot
+// be written.
+struct CompileArgs {
+  std::string policy;
+  std::string out;
+};
+int RunCompile(const CompileArgs& args);
+
 }  // namespace aftersales::cli
 
 #endif  // AFTERSALES_CLI_COMMANDS_H_

@@ -91,6 +91,12 @@ int main(int argc, char** argv) {
       "lock", "Write the policy's lock file (the SHA-256 of each of its files) into its folder");
   lock_cmd->add_option("--policy", lock.policy, "Policy file or folder")->required();
 
+  CompileArgs compile;
+  CLI::App* compile_cmd = app.add_subcommand(
+      "compile", "Write a compiled snapshot of the policy, which every --policy loads without reading YAML");
+  compile_cmd->add_option("--policy", compile.policy, "Policy file or folder")->required();
+  compile_cmd->add_option("--out", compile.out, "The snapshot file to write")->required();
+
   // CLI11 prints help and usage errors through std::cout: a failed write
   // there is a failed command too.
   auto flushed = [](int code) {
@@ -135,6 +141,8 @@ int main(int argc, char** argv) {
     code = RunExpr(expr);
   } else if (lock_cmd->parsed()) {
     code = RunLock(lock);
+  } else if (compile_cmd->parsed()) {
+    code = RunCompile(compile);
   }
   // Whatever the command said, output that did not reach stdout fails it
   // (the error is on stderr already).

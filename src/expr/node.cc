@@ -5,12 +5,21 @@
 #include <utility>
 
 #include "expr/builtins.h"
+#include "expr/codec.h"
+#include "expr/regex_pool.h"
 
 namespace aftersales::internal {
 
 Value BudgetError() { return Value::Error("evaluation step budget exhausted"); }
 
 namespace {
+
+// Node tags in a snapshot (codec.h). Append only: a snapshot's format
+// version (snapshot.cc) changes with any change here.
+enum : std::uint8_t {
+  kTagConst = 1, kTagVar, kTagNamed, kTagPresence, kTagLocal, kTagSelect, kTagAnd, kTagOr, kTagNot,
+  kTagConditional, kTagCall, kTagList, kTagMap, kTagEqConst, kTagInConstList, kTagComprehension,
+};
 
 // The JSON size of a list being built, item by item, against
 // max_value_bytes (max_decision_bytes): `x.items.map(i, x.text)` shares one
@@ -50,6 +59,10 @@ class ConstNode final : public Node {
   // keeps: threads sharing the policy never contend on its reference count.
   explicit ConstNode(Value v) : own_(std::move(v)), v_(own_.Borrow()) {}
   const Value* AsConst() const override { return &own_; }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagConst);
+    w.WriteValue(own_);
+  }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     return v_;
@@ -83,6 +96,10 @@ class VarNode final : public Node {
     return v.is_absent() ? &absent_ : &v;
   }
   const VarRef* AsVar() const override { return &ref_; }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagVar);  // its absent value is its declaration's (ExprReader::AbsentOf)
+    w.WriteRef(ref_);
+  }
 
  private:
   VarRef ref_;
@@ -96,7 +113,7 @@ class VarNode final : public Node {
 // return the kept value.
 class NamedNode final : public Node {
  public:
-  NamedNode(std::uint32_t index, std::string name) : index_(index) {
+  NamedNode(std::uint32_t index, std::string name) : index_(index), name_(name) {
     unavailable_own_ = Value::Error("named value '" + name + "' is not available here");
     unavailable_ = unavailable_own_.Borrow();
     cycle_own_ = Value::Error("named value '" + name + "' depends on itself");
@@ -110,6 +127,11 @@ class NamedNode final : public Node {
     --f.ctx->steps_left;
     return Resolve(f);
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagNamed);
+    w.out.U64(index_);
+    w.out.Str(name_);
+  }
 
  private:
   const Value* Resolve(Frame& f) const {
@@ -121,6 +143,7 @@ class NamedNode final : public Node {
   }
 
   std::uint32_t index_;
+  std::string name_;
   Value unavailable_own_, unavailable_;
   Value cycle_own_, cycle_;
 };
@@ -134,6 +157,10 @@ class PresenceNode final : public Node {
     const Value& v = f.ctx->spaces[ref_.space][ref_.slot];
     return Value::Bool(!v.is_absent() && v.kind() != Value::Kind::kNull);
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagPresence);
+    w.WriteRef(ref_);
+  }
 
  private:
   VarRef ref_;
@@ -145,6 +172,10 @@ class LocalNode final : public Node {
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     return f.locals[index_];
+  }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagLocal);
+    w.out.U64(static_cast<std::uint64_t>(index_));
   }
 
  private:
@@ -171,6 +202,12 @@ class SelectNode final : public Node {
     if (test_only_) return Value::Bool(false);
     return Value::Error("no such key: '" + field_ + "'");
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagSelect);
+    w.out.Str(field_);
+    w.out.Bool(test_only_);
+    w.WriteNode(*operand_);
+  }
 
  private:
   NodePtr operand_;
@@ -195,6 +232,11 @@ class LogicNode final : public Node {
     return Value::Error(std::string("no matching overload for '") + (and_ ? "&&" : "||") +
                         "': operands must be bool");
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(and_ ? kTagAnd : kTagOr);
+    w.WriteNode(*a_);
+    w.WriteNode(*b_);
+  }
 
  private:
   NodePtr a_, b_;
@@ -211,6 +253,10 @@ class NotNode final : public Node {
     if (a.kind() != Value::Kind::kBool) return Value::Error("no matching overload for '!': operand must be bool");
     return Value::Bool(!a.bool_value());
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagNot);
+    w.WriteNode(*a_);
+  }
 
  private:
   NodePtr a_;
@@ -226,6 +272,12 @@ class ConditionalNode final : public Node {
     if (c.kind() != Value::Kind::kBool) return Value::Error("the condition of '?:' must be bool");
     return c.bool_value() ? a_->Eval(f) : b_->Eval(f);
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagConditional);
+    w.WriteNode(*c_);
+    w.WriteNode(*a_);
+    w.WriteNode(*b_);
+  }
 
  private:
   NodePtr c_, a_, b_;
@@ -237,8 +289,15 @@ class ConditionalNode final : public Node {
 template <bool kChargeArgBytes>
 class CallNode final : public Node {
  public:
-  CallNode(BuiltinFn fn, std::vector<NodePtr> args, BuiltinData data, Cost cost, std::string_view name)
-      : fn_(fn), args_(std::move(args)), data_(std::move(data)), cost_(cost), name_(name) {}
+  CallNode(const Builtin& builtin, std::vector<NodePtr> args, BuiltinData data)
+      : fn_(builtin.impl), args_(std::move(args)), data_(std::move(data)), cost_(builtin.cost),
+        name_(builtin.name) {}
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagCall);
+    w.out.Str(name_);
+    w.out.U64(args_.size());
+    for (const NodePtr& a : args_) w.WriteNode(*a);
+  }
 
   // `var OP int` or `int OP var` for OP one of < <= > >=.
   std::optional<Guard> AsBound() const override {
@@ -312,6 +371,11 @@ class CallNode final : public Node {
 class ListNode final : public Node {
  public:
   explicit ListNode(std::vector<NodePtr> elems) : elems_(std::move(elems)) {}
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagList);
+    w.out.U64(elems_.size());
+    for (const NodePtr& e : elems_) w.WriteNode(*e);
+  }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Value::List out;
@@ -334,6 +398,14 @@ class MapNode final : public Node {
  public:
   MapNode(std::vector<NodePtr> keys, std::vector<NodePtr> values)
       : keys_(std::move(keys)), values_(std::move(values)) {}
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagMap);
+    w.out.U64(keys_.size());
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      w.WriteNode(*keys_[i]);
+      w.WriteNode(*values_[i]);
+    }
+  }
   Value Eval(Frame& f) const override {
     AFTERSALES_STEP(f);
     Value::Map out;
@@ -409,6 +481,7 @@ class WordBits {
     g->words = words_.get();
     g->word_bits = bits();
   }
+  const std::shared_ptr<const EnumType>& words() const { return words_; }
 
  private:
   const std::uint64_t* bits() const { return more_ ? more_.get() : &one_; }
@@ -423,6 +496,7 @@ class WordBits {
 struct NoWordBits {
   int Test(const Value&) const { return -1; }
   void Describe(Guard*) const {}
+  std::shared_ptr<const EnumType> words() const { return nullptr; }
 };
 
 // `operand == constant` (or !=); Bits is WordBits for an enum operand.
@@ -447,6 +521,13 @@ class EqConstNode final : public Node {
     g.allowed = std::span<const Value>(&constant_, 1);
     bits_.Describe(&g);
     return g;
+  }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagEqConst);
+    w.out.Bool(negate_);
+    w.WriteValue(constant_);
+    w.WriteEnum(bits_.words());
+    w.WriteNode(*operand_);
   }
 
  private:
@@ -481,6 +562,12 @@ class InConstListNode final : public Node {
     g.allowed = std::span<const Value>(list_.list_value());
     bits_.Describe(&g);
     return g;
+  }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagInConstList);
+    w.WriteValue(list_);
+    w.WriteEnum(bits_.words());
+    w.WriteNode(*operand_);
   }
 
  private:
@@ -576,6 +663,15 @@ class ComprehensionNode final : public Node {
     }
     return Value::Error("bad macro");
   }
+  void Save(ExprWriter& w) const override {
+    w.out.U8(kTagComprehension);
+    w.out.U8(static_cast<std::uint8_t>(kind_));
+    w.out.U64(static_cast<std::uint64_t>(local_));
+    w.out.Bool(filter_ != nullptr);
+    w.WriteNode(*range_);
+    if (filter_) w.WriteNode(*filter_);
+    w.WriteNode(*body_);
+  }
 
  private:
   MacroKind kind_;
@@ -609,9 +705,9 @@ NodePtr MakeConditional(NodePtr c, NodePtr a, NodePtr b) {
 NodePtr MakeCall(const Builtin& builtin, std::vector<NodePtr> args, BuiltinData data) {
   const Cost cost = builtin.cost;
   if (cost.kind == Cost::Kind::kArgBytes && cost.arg < args.size() && cost.per_step > 0) {
-    return std::make_unique<CallNode<true>>(builtin.impl, std::move(args), std::move(data), cost, builtin.name);
+    return std::make_unique<CallNode<true>>(builtin, std::move(args), std::move(data));
   }
-  return std::make_unique<CallNode<false>>(builtin.impl, std::move(args), std::move(data), cost, builtin.name);
+  return std::make_unique<CallNode<false>>(builtin, std::move(args), std::move(data));
 }
 NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<ListNode>(std::move(elems)); }
 NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values) {
@@ -633,6 +729,159 @@ NodePtr MakeInConstList(NodePtr operand, Value list, std::shared_ptr<const EnumT
 }
 NodePtr MakeComprehension(MacroKind kind, int local, NodePtr range, NodePtr filter, NodePtr body) {
   return std::make_unique<ComprehensionNode>(kind, local, std::move(range), std::move(filter), std::move(body));
+}
+
+namespace {
+
+// The children of a node being read; empty when the reader failed.
+std::vector<NodePtr> ReadChildren(ExprReader& r, std::size_t n) {
+  std::vector<NodePtr> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n && !r.in.failed(); ++i) out.push_back(r.ReadNode());
+  if (r.in.failed()) out.clear();
+  return out;
+}
+
+// True when some overload of `b` takes `n` arguments (the receiver counted).
+bool TakesArgs(const Builtin& b, std::size_t n) {
+  for (const Overload& o : b.overloads) {
+    if (o.params.size() == n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+NodePtr DecodeNode(ExprReader& r) {
+  ByteReader& in = r.in;
+  const std::uint8_t tag = in.U8();
+  if (in.failed()) return nullptr;
+  switch (tag) {
+    case kTagConst: {
+      Value v = r.ReadValue();
+      return in.failed() ? nullptr : MakeConst(std::move(v));
+    }
+    case kTagVar: {
+      const VarRef ref = r.ReadRef(false);
+      if (in.failed()) return nullptr;
+      const Value* absent = r.AbsentOf(ref);
+      if (absent == nullptr) {
+        in.Fail("a reference to an undeclared slot");
+        return nullptr;
+      }
+      return MakeVar(ref, *absent);
+    }
+    case kTagNamed: {
+      const auto index = static_cast<std::uint32_t>(in.Below(r.bounds().named, "a named value"));
+      std::string name = in.Str();
+      return in.failed() ? nullptr : MakeNamed(index, std::move(name));
+    }
+    case kTagPresence: {
+      const VarRef ref = r.ReadRef(false);
+      return in.failed() ? nullptr : MakePresence(ref);
+    }
+    case kTagLocal: {
+      const auto index = static_cast<int>(in.Below(static_cast<std::uint64_t>(r.num_locals()), "a macro variable"));
+      return in.failed() ? nullptr : MakeLocal(index);
+    }
+    case kTagSelect: {
+      std::string field = in.Str();
+      const bool test_only = in.Bool();
+      NodePtr operand = r.ReadNode();
+      return in.failed() ? nullptr : MakeSelect(std::move(operand), std::move(field), test_only);
+    }
+    case kTagAnd:
+    case kTagOr: {
+      NodePtr a = r.ReadNode();
+      NodePtr b = r.ReadNode();
+      if (in.failed()) return nullptr;
+      return tag == kTagAnd ? MakeAnd(std::move(a), std::move(b)) : MakeOr(std::move(a), std::move(b));
+    }
+    case kTagNot: {
+      NodePtr a = r.ReadNode();
+      return in.failed() ? nullptr : MakeNot(std::move(a));
+    }
+    case kTagConditional: {
+      NodePtr c = r.ReadNode();
+      NodePtr a = r.ReadNode();
+      NodePtr b = r.ReadNode();
+      return in.failed() ? nullptr : MakeConditional(std::move(c), std::move(a), std::move(b));
+    }
+    case kTagCall: {
+      const std::string name = in.Str();
+      const std::size_t n = in.Count();
+      if (in.failed()) return nullptr;
+      const Builtin* b = FindBuiltin(name);
+      if (b == nullptr || b->impl == nullptr || !TakesArgs(*b, n)) {
+        in.Fail("a call of '" + name + "' with " + std::to_string(n) + " arguments, which this library has not");
+        return nullptr;
+      }
+      std::vector<NodePtr> args = ReadChildren(r, n);
+      if (in.failed()) return nullptr;
+      // A constant argument is prepared again, as the compiler prepares it.
+      BuiltinData data;
+      const Preparation& p = b->prepare;
+      if (p.fn && p.arg >= 0 && static_cast<std::size_t>(p.arg) < n) {
+        const Value* c = args[static_cast<std::size_t>(p.arg)]->AsConst();
+        if (c != nullptr && c->kind() == Value::Kind::kString) {
+          if (r.regex_pool() == nullptr) {
+            in.Fail("a constant pattern with no pool to compile it into");
+            return nullptr;
+          }
+          PrepareContext context{*r.regex_pool()};
+          PrepareIssue issue;
+          if (!p.fn(c->string_value(), context, &data, &issue)) {
+            in.Fail("the constant argument of '" + name + "': " + issue.message);
+            return nullptr;
+          }
+        }
+      }
+      return MakeCall(*b, std::move(args), std::move(data));
+    }
+    case kTagList: {
+      const std::size_t n = in.Count();
+      std::vector<NodePtr> elems = ReadChildren(r, n);
+      return in.failed() ? nullptr : MakeList(std::move(elems));
+    }
+    case kTagMap: {
+      const std::size_t n = in.Count(2);
+      std::vector<NodePtr> keys, values;
+      for (std::size_t i = 0; i < n && !in.failed(); ++i) {
+        keys.push_back(r.ReadNode());
+        values.push_back(r.ReadNode());
+      }
+      return in.failed() ? nullptr : MakeMap(std::move(keys), std::move(values));
+    }
+    case kTagEqConst: {
+      const bool negate = in.Bool();
+      Value constant = r.ReadValue();
+      std::shared_ptr<const EnumType> words = r.ReadEnum();
+      NodePtr operand = r.ReadNode();
+      return in.failed() ? nullptr : MakeEqConst(std::move(operand), std::move(constant), negate, std::move(words));
+    }
+    case kTagInConstList: {
+      Value list = r.ReadValue();
+      std::shared_ptr<const EnumType> words = r.ReadEnum();
+      NodePtr operand = r.ReadNode();
+      if (!in.failed() && list.kind() != Value::Kind::kList) in.Fail("an 'in' constant that is not a list");
+      return in.failed() ? nullptr : MakeInConstList(std::move(operand), std::move(list), std::move(words));
+    }
+    case kTagComprehension: {
+      const std::uint8_t kind = in.U8();
+      if (kind > static_cast<std::uint8_t>(MacroKind::kMap)) in.Fail("an unknown macro");
+      const auto local = static_cast<int>(in.Below(static_cast<std::uint64_t>(r.num_locals()), "a macro variable"));
+      const bool has_filter = in.Bool();
+      NodePtr range = r.ReadNode();
+      NodePtr filter = has_filter ? r.ReadNode() : nullptr;
+      NodePtr body = r.ReadNode();
+      if (in.failed()) return nullptr;
+      return MakeComprehension(static_cast<MacroKind>(kind), local, std::move(range), std::move(filter),
+                               std::move(body));
+    }
+    default:
+      in.Fail("an unknown expression node (" + std::to_string(tag) + ")");
+      return nullptr;
+  }
 }
 
 }  // namespace aftersales::internal

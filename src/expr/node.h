@@ -25,6 +25,7 @@ namespace aftersales::internal {
 
 class TimeZone;
 struct Builtin;
+class ExprWriter;
 
 struct Frame {
   EvalContext* ctx;
@@ -46,6 +47,9 @@ class Node {
   virtual std::optional<Guard> AsBound() const { return std::nullopt; }
   // The constant this node is, for a constant node.
   virtual const Value* AsConst() const { return nullptr; }
+  // Writes the node, its tag first, and its children through w.WriteNode
+  // (codec.h; DecodeNode reads it back).
+  virtual void Save(ExprWriter& w) const = 0;
 };
 using NodePtr = std::unique_ptr<const Node>;
 

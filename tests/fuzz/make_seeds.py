@@ -20,6 +20,10 @@ committed). One folder per target under --out, one input per file:
   fuzz_lock_file      lock files for the repository's policy folders (the
                       SHA-256 of each YAML file, as `aftersales lock` writes
                       them), in both sha256sum modes, and malformed lines
+  fuzz_snapshot       edits of the payloads of three real policies (the
+                      target makes the payloads itself: a byte picks the
+                      policy, groups of four bytes edit it), short raw
+                      payloads, and snapshot headers
 
   make_seeds.py --source CHECKOUT --out DIR [--stamp FILE]
 
@@ -32,7 +36,8 @@ import pathlib
 import re
 import shutil
 
-TARGETS = ["fuzz_policy_loader", "fuzz_expression", "fuzz_case_json", "fuzz_decide", "fuzz_lock_file"]
+TARGETS = ["fuzz_policy_loader", "fuzz_expression", "fuzz_case_json", "fuzz_decide", "fuzz_lock_file",
+           "fuzz_snapshot"]
 
 # Expressions that use what the policies do not (yet): each builtin, macro,
 # operator and literal form once at least.
@@ -306,6 +311,19 @@ def locks(src, out):
         write(out, "lock_line_%02d" % n, line)
 
 
+def snapshots(out):
+    # tests/fuzz/fuzz_snapshot.cc reads the first byte as its mode.
+    for base in (1, 2, 3):
+        write(out, "base_%d_whole" % base, bytes([base]))
+        for n in range(4):
+            ops = bytes(((base * 37 + n * 61 + k * 13) % 256) for k in range(4 * (n + 1)))
+            write(out, "base_%d_edit_%d" % (base, n), bytes([base]) + ops)
+    for n, raw in enumerate([b"", b"\x00", b"\x01\x01\x00", b"\xff" * 16, b"\x05" * 40]):
+        write(out, "raw_%d" % n, b"\x00" + raw)
+    write(out, "header_only", b"AFTSNAP\n\x01\x050.1.0\x00")
+    write(out, "header_bad_version", b"AFTSNAP\n\x01\x059.9.9\x40" + b"0" * 64)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", required=True, type=pathlib.Path)
@@ -323,6 +341,7 @@ def main():
     cases(src, folders["fuzz_case_json"])
     decide(folders["fuzz_decide"])
     locks(src, folders["fuzz_lock_file"])
+    snapshots(folders["fuzz_snapshot"])
     for t in TARGETS:
         print("%s: %d seeds" % (t, len(list(folders[t].iterdir()))))
     if args.stamp:
