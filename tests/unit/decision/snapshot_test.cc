@@ -16,6 +16,8 @@
 
 #include "aftersales/aftersales.h"
 #include "common/bytes.h"
+#include "decision/policy_impl.h"
+#include "decision/policy_internal.h"
 #include "decision/snapshot_loading.h"
 #include "policy/snapshot.h"
 
@@ -184,6 +186,28 @@ BOOST_AUTO_TEST_CASE(the_shipped_policy_decides_alike_from_its_snapshot) {
   ExpectSameDecisions(*yaml, *snap, ExampleCases());
   // A snapshot of the snapshot is the same bytes.
   BOOST_TEST(PolicySnapshot(*snap) == PolicySnapshot(*yaml));
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_keeps_one_object_per_enum) {
+  // Word comparisons by index need the enum a guard tests to be the very
+  // enum whose words a case's facts point into (the fact's type): a copy
+  // per use would decide the same, only comparing text.
+  auto snap = RoundTrip(*MustLoad(LoadPolicy(kRoot + "/rules")));
+  const internal::PolicyModel& m = internal::PolicyInternal::Impl(*snap).model();
+  int checked = 0;
+  for (const internal::Stage& stage : m.stages) {
+    for (const internal::Rule& rule : stage.rules) {
+      if (!rule.when) continue;
+      for (const internal::Guard& g : rule.when->guards()) {
+        if (g.words == nullptr || g.ref.space != internal::kFactSpace) continue;
+        const internal::TypePtr& t = m.schema.facts[g.ref.slot].type;
+        BOOST_TEST_REQUIRE((t->kind() == internal::Type::Kind::kEnum));
+        BOOST_TEST(g.words == t->enum_type().get(), rule.id);
+        ++checked;
+      }
+    }
+  }
+  BOOST_TEST(checked > 20);
 }
 
 BOOST_AUTO_TEST_CASE(every_kind_of_expression_decides_alike_from_a_snapshot) {
