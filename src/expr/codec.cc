@@ -1,5 +1,6 @@
 #include "expr/codec.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -361,6 +362,7 @@ NodePtr ExprReader::ReadNode() {
 }
 
 std::unique_ptr<const Program> ExprReader::ReadProgram() {
+  named_refs_.clear();
   if (!in.Bool() || in.failed()) return nullptr;
   nodes_.clear();
   depth_ = 0;
@@ -387,6 +389,8 @@ std::unique_ptr<const Program> ExprReader::ReadProgram() {
     conjunct_nodes.push_back(nodes_[node]);
   }
   if (in.failed()) return nullptr;
+  std::sort(named_refs_.begin(), named_refs_.end());
+  named_refs_.erase(std::unique(named_refs_.begin(), named_refs_.end()), named_refs_.end());
   return std::make_unique<const Program>(std::move(root), std::move(type), parts,
                                          std::move(conjunct_nodes), std::move(source), num_locals_);
 }

@@ -90,8 +90,12 @@ class ExprReader {
   void SetDeclarations(const Declarations& decls);
   NodePtr ReadNode();
 
+  // The named values the program read last refers to (each once).
+  const std::vector<std::uint32_t>& named_refs() const { return named_refs_; }
+
   // For the node decoder (node.cc).
   int num_locals() const { return num_locals_; }
+  void NoteNamed(std::uint32_t index) { named_refs_.push_back(index); }
   RegexPool* regex_pool() const { return regex_pool_; }
 
   ByteReader& in;
@@ -107,6 +111,7 @@ class ExprReader {
   std::vector<Value> absent_[2];    // by space (facts, decisions) and slot
   std::vector<Value> values_;       // as ExprWriter::values_ numbers them
   std::vector<TypePtr> types_;      // as ExprWriter::types_ numbers them
+  std::vector<std::uint32_t> named_refs_;
   int num_locals_ = 0;
   int depth_ = 0;
 };

@@ -774,7 +774,9 @@ NodePtr DecodeNode(ExprReader& r) {
     case kTagNamed: {
       const auto index = static_cast<std::uint32_t>(in.Below(r.bounds().named, "a named value"));
       std::string name = in.Str();
-      return in.failed() ? nullptr : MakeNamed(index, std::move(name));
+      if (in.failed()) return nullptr;
+      r.NoteNamed(index);
+      return MakeNamed(index, std::move(name));
     }
     case kTagPresence: {
       const VarRef ref = r.ReadRef(false);

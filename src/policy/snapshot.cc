@@ -1,5 +1,6 @@
 #include "policy/snapshot.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -8,6 +9,7 @@
 
 #include "aftersales/version.h"
 #include "policy/digest.h"
+#include "policy/variable_builder.h"
 
 namespace aftersales::internal {
 namespace {
@@ -204,6 +206,47 @@ Rule ReadRule(ExprReader& r, std::size_t locales, LocationReader& at) {
   rule.location = at.Read();
   rule.when_location = at.Read();
   return rule;
+}
+
+// Evaluating a named value runs those it reads inside it: as loading
+// refuses, no cycle and no chain deeper than kMaxNamedValueDepth, or a
+// snapshot could make a decision recurse past the stack.
+void CheckNamedDepth(const std::vector<std::vector<std::uint32_t>>& reads, ByteReader& in) {
+  const std::size_t n = reads.size();
+  std::vector<int> depth(n, 0);  // 0: not yet; -1: being worked out
+  struct Frame {
+    std::uint32_t index;
+    std::size_t next = 0;
+  };
+  for (std::uint32_t start = 0; start < n; ++start) {
+    if (depth[start] != 0) continue;
+    std::vector<Frame> stack{{start}};
+    depth[start] = -1;
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next < reads[f.index].size()) {
+        const std::uint32_t d = reads[f.index][f.next++];
+        if (depth[d] == -1) {
+          in.Fail("named values that read each other in a cycle");
+          return;
+        }
+        if (depth[d] == 0) {
+          depth[d] = -1;
+          stack.push_back({d});
+        }
+        continue;
+      }
+      int deepest = 0;
+      for (std::uint32_t d : reads[f.index]) deepest = std::max(deepest, depth[d]);
+      depth[f.index] = deepest + 1;
+      if (depth[f.index] > kMaxNamedValueDepth) {
+        in.Fail("named values that build on one another more than " + std::to_string(kMaxNamedValueDepth) +
+                " deep");
+        return;
+      }
+      stack.pop_back();
+    }
+  }
 }
 
 }  // namespace
@@ -415,15 +458,18 @@ std::optional<PolicyModel> ReadModel(ExprReader& r, const LoadOptions& options) 
     }
     m.platforms = std::move(p);
   }
+  std::vector<std::vector<std::uint32_t>> reads(named);  // the named values each one reads
   for (std::size_t i = 0; i < named && !in.failed(); ++i) {
     NamedValue v;
     v.name = in.Str();
     v.stage = in.Str();
     v.program = r.ReadProgram();
+    reads[i] = r.named_refs();
     v.location = at.ReadPlain();
     if (!in.failed() && !v.program) in.Fail("named value '" + v.name + "' has no expression");
     m.named_values.push_back(std::move(v));
   }
+  if (!in.failed()) CheckNamedDepth(reads, in);
   const std::size_t stages = in.Count(4);
   for (std::size_t i = 0; i < stages && !in.failed(); ++i) {
     Stage st;

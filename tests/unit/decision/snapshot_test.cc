@@ -317,6 +317,33 @@ BOOST_AUTO_TEST_CASE(a_hostile_payload_that_names_a_slot_the_policy_has_not_is_r
   BOOST_TEST(Has(why, "does not decode"));
 }
 
+BOOST_AUTO_TEST_CASE(a_payload_whose_named_values_read_each_other_in_a_cycle_is_refused) {
+  // Loading refuses such a policy; a snapshot made on purpose is refused
+  // too (deciding would recurse through the chain). u reads y0; v1 reads u,
+  // v2 reads v1, ...; pointing u's read of y0 at v13 closes a cycle.
+  std::string rules = "policy:\n  name: t\n  version: \"1\"\n  locales: [en]\nvariables:\n  y0: item.paid_cents\n"
+                      "  u: y0 + 1\n  v1: u + 1\n";
+  for (int i = 2; i <= 14; ++i) rules += "  v" + std::to_string(i) + ": v" + std::to_string(i - 1) + " + 1\n";
+  rules += "stages:\n  - id: s\n    rules:\n      - id: r\n        when: v14 > 0\n        then: {resolution: refund}\n";
+  auto yaml = MustLoad(LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", rules}}));
+  std::string payload = internal::SnapshotPayload(*yaml);
+  BOOST_TEST_REQUIRE(MustLoad(internal::LoadSnapshotPayload(payload, "p", {}))->digest() == yaml->digest());
+  // A named node: its tag (3), its index (one byte here), its name.
+  auto named_node = [&](const std::string& name) {
+    const std::string text = std::string(1, static_cast<char>(name.size())) + name;
+    for (std::size_t at = payload.find(text); at != std::string::npos; at = payload.find(text, at + 1)) {
+      if (at >= 2 && payload[at - 2] == '\x03') return at - 1;  // where its index is
+    }
+    return std::string::npos;
+  };
+  const std::size_t y0 = named_node("y0");
+  const std::size_t v13 = named_node("v13");
+  BOOST_TEST_REQUIRE((y0 != std::string::npos && v13 != std::string::npos));
+  payload[y0] = payload[v13];
+  const std::string why = Refusal(internal::FrameSnapshot(payload));
+  BOOST_TEST(Has(why, "named values that read each other in a cycle"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace aftersales
