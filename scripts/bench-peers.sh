@@ -4,7 +4,8 @@
 # same generated cases and the same policy scaled to each size, checks that
 # our CLI agrees with the peers' oracle, and prints one markdown table of
 # time per case, with each peer's figure as a ratio to ours, plus a row for
-# loading the largest policy.
+# loading the largest policy (from YAML, and from its `aftersales compile`
+# snapshot).
 #
 #   scripts/bench-peers.sh [--aftersales PATH] [--peers DIR] [--work DIR]
 #                          [--sizes 37,3000,30000] [--cases N] [--cli-cases M]
@@ -204,6 +205,16 @@ for n in "${size_list[@]}"; do
       timed "$t" "$aftersales" check --policy "build/aftersales/$n"
       printf '%s\t%s\t%s\t%s\n' "$n" check 0 "$(tr ' ' '\t' < "$t")" >> "$tsv"
     done
+    # and from its compiled snapshot (`aftersales compile`): no YAML, nothing compiled
+    if "$aftersales" compile --policy "build/aftersales/$n" --out "build/aftersales/$n.snap" > "$logs/compile.log" 2>&1; then
+      say "aftersales check, $n rules from a snapshot: $reps x"
+      for _ in $(seq "$reps"); do
+        timed "$t" "$aftersales" check --policy "build/aftersales/$n.snap"
+        printf '%s\t%s\t%s\t%s\n' "$n" check-snapshot 0 "$(tr ' ' '\t' < "$t")" >> "$tsv"
+      done
+    else
+      say "aftersales compile failed (see $logs/compile.log): no snapshot row"
+    fi
   fi
 done
 

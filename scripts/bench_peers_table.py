@@ -9,7 +9,7 @@
       [--zen-note TEXT] [--clips-note TEXT]
 
 Inputs:
-  cli.tsv         our CLI's timed runs: size, kind (one / timed / check),
+  cli.tsv         our CLI's timed runs: size, kind (one / timed / check / check-snapshot),
                   cases, wall seconds, peak RSS in kB (GNU time), one per run
   agreement.json  peers/agree_aftersales.js --json: per size, `check` and
                   the agreement of the decisions (cases, probes)
@@ -199,24 +199,29 @@ def main():
             row.append(text)
         out.append("| " + " | ".join(row) + " |")
 
-    # load of the largest policy
-    check = runs.get((largest, "check"))
-    load_s = statistics.median(x[1] for x in check) if check else None
-    rss = [x[2] for x in check or [] if x[2] is not None]
-    if load_s is None:
-        row = [f"load {largest:,}", "not measured"]
-    else:
-        row = [f"load {largest:,}", f"{fmt_s(load_s)}" + (f", {statistics.median(rss) / 1024:.0f} MB" if rss else "")]
-    for engine, note in columns:
-        r, why = peer(engine, largest, note)
-        if r is None:
-            row.append(why)
+    # load of the largest policy: from YAML, and from its compiled snapshot
+    snapshot_measured = False
+    for kind, label in (("check", f"load {largest:,}"), ("check-snapshot", f"load {largest:,} from a snapshot")):
+        check = runs.get((largest, kind))
+        if kind == "check-snapshot" and not check:
             continue
-        text = cell(r["load_ms"] / 1000, load_s, fmt_s)
-        if r["engine"] == "clips-collect":
-            text += " [collect]"
-        row.append(text)
-    out.append("| " + " | ".join(row) + " |")
+        snapshot_measured = snapshot_measured or kind == "check-snapshot"
+        load_s = statistics.median(x[1] for x in check) if check else None
+        rss = [x[2] for x in check or [] if x[2] is not None]
+        if load_s is None:
+            row = [label, "not measured"]
+        else:
+            row = [label, f"{fmt_s(load_s)}" + (f", {statistics.median(rss) / 1024:.0f} MB" if rss else "")]
+        for engine, note in columns:
+            r, why = peer(engine, largest, note)
+            if r is None:
+                row.append(why)
+                continue
+            text = cell(r["load_ms"] / 1000, load_s, fmt_s)
+            if r["engine"] == "clips-collect":
+                text += " [collect]"
+            row.append(text)
+        out.append("| " + " | ".join(row) + " |")
     print("\n".join(out))
 
     # --- how to read it -------------------------------------------------------
@@ -242,7 +247,9 @@ def main():
     print(f"- Load {largest:,}: aftersales `check --policy DIR` (parse, validate and compile the YAML), "
           "wall time and peak RSS, median of the runs; peers: `load_ms` of bench.js, from the engine's "
           "serialized policy (JS source, JDM JSON, .clp text) to a ready evaluator, translation from "
-          "reference.json not included.")
+          "reference.json not included."
+          + (f" From a snapshot: `aftersales compile` once, then `check --policy FILE` on it, the same way "
+             "(a fresh process: most of it is the first touch of the policy's memory)." if snapshot_measured else ""))
     print("- A ratio is the peer's time over ours: 4× means the peer takes four times as long.")
     return 0
 
