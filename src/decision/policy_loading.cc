@@ -4,6 +4,7 @@
 // each model owned by a PolicyImpl, the overlays wired into the policy
 // that names them, and its digest made to cover theirs. Nothing here
 // throws: file system errors are issues naming the path.
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,7 @@ LoadResult FromPayload(std::string_view payload, const std::string& name, const 
   internal::RegexPool regexes(options.limits.max_regex_memory, options.limits.max_policy_regex_memory,
                               internal::RegexPool::WhenFull::kRefuse);
   internal::ExprReader r(in, &regexes);
+  r.set_max_depth(2 * std::max(options.limits.max_expression_depth, 1) + 8);
   std::optional<internal::PolicyModel> root = internal::ReadModel(r, options);
   std::vector<std::pair<std::string, std::string>> where;  // platform, path
   std::vector<internal::PolicyModel> overlay_models;

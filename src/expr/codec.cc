@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 namespace aftersales::internal {
@@ -11,7 +12,6 @@ namespace {
 // declared types nest far less (kMaxTypeNesting, max_expression_depth).
 constexpr int kMaxValueDepth = 64;
 constexpr int kMaxTypeDepth = 16;
-constexpr int kMaxNodeDepth = 512;
 constexpr int kMaxLocals = 1024;
 constexpr std::size_t kNoEnum = 0;  // enum references are 1-based
 // A value or type written before: its number follows.
@@ -199,15 +199,21 @@ Value ExprReader::ReadValueAt(int depth) {
       const std::size_t n = in.Count(2);
       Value::Map entries;
       entries.reserve(n);
+      std::unordered_set<std::string> keys;
       for (std::size_t i = 0; i < n && !in.failed(); ++i) {
         Value k = ReadValueAt(depth + 1);
         Value e = ReadValueAt(depth + 1);
         const K kk = k.kind();
         if (kk != K::kString && kk != K::kInt && kk != K::kUint && kk != K::kBool) in.Fail("a map key of a wrong kind");
         if (e.is_absent() || e.is_error()) in.Fail("a map constant holding nothing or an error");
-        for (const auto& [seen, _] : entries) {
-          if (!in.failed() && ValuesEqual(seen, k)) in.Fail("a map constant with a repeated key");
-        }
+        // Keys equal as CEL compares them (1 == 1u) have one spelling here:
+        // a repeat is found in one look, not by comparing every pair.
+        std::string spelled;
+        if (kk == K::kString) spelled = "s" + k.string_value();
+        else if (kk == K::kBool) spelled = k.bool_value() ? "t" : "f";
+        else if (kk == K::kInt) spelled = "n" + std::to_string(k.int_value());
+        else if (kk == K::kUint) spelled = "n" + std::to_string(k.uint_value());
+        if (!in.failed() && !keys.insert(std::move(spelled)).second) in.Fail("a map constant with a repeated key");
         entries.emplace_back(std::move(k), std::move(e));
       }
       return in.failed() ? Value() : Value::MapOf(std::move(entries));
@@ -346,7 +352,7 @@ void ExprReader::SetDeclarations(const Declarations& decls) {
 
 NodePtr ExprReader::ReadNode() {
   if (in.failed()) return nullptr;
-  if (depth_ >= kMaxNodeDepth) {
+  if (depth_ >= max_depth_) {
     in.Fail("an expression nested too deeply");
     return nullptr;
   }

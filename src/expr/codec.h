@@ -74,6 +74,9 @@ class ExprReader {
 
   void set_bounds(ExprBounds b) { bounds_ = b; }
   void set_regex_pool(RegexPool* pool) { regex_pool_ = pool; }
+  // How deeply a program's nodes may nest (a compiled tree nests about as
+  // deeply as its expression: loading bounds that by max_expression_depth).
+  void set_max_depth(int depth) { max_depth_ = depth; }
   const ExprBounds& bounds() const { return bounds_; }
 
   Value ReadValue();
@@ -114,6 +117,7 @@ class ExprReader {
   std::vector<std::uint32_t> named_refs_;
   int num_locals_ = 0;
   int depth_ = 0;
+  int max_depth_ = 2 * 64 + 8;
 };
 
 // The node that `r` reads next, its tag first (node.cc; called by

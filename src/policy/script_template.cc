@@ -416,4 +416,6 @@ bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const Time
   return true;
 }
 
+std::optional<std::string> ScriptSpecProblem(std::string_view spec) { return CheckSpecNumbers(spec, false); }
+
 }  // namespace aftersales::internal

@@ -6,6 +6,7 @@
 #define AFTERSALES_POLICY_SCRIPT_TEMPLATE_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,11 @@ bool RenderTemplate(const Template& tmpl, const Value* const* spaces, const Time
                     std::string_view locale, std::size_t max_length, std::string* out,
                     std::string* error, std::vector<RenderedSpan>* spans = nullptr,
                     EvalContext* named = nullptr);
+
+// Why a format spec read from elsewhere (a snapshot) could make output huge
+// (a width or precision above what CompileTemplate allows); nullopt when
+// it could not.
+std::optional<std::string> ScriptSpecProblem(std::string_view spec);
 
 }  // namespace aftersales::internal
 

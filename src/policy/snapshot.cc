@@ -9,6 +9,7 @@
 
 #include "aftersales/version.h"
 #include "policy/digest.h"
+#include "policy/script_template.h"
 #include "policy/variable_builder.h"
 
 namespace aftersales::internal {
@@ -91,6 +92,20 @@ void WriteField(const FieldDecl& f, ExprWriter& w, LocationWriter& at) {
   at.Write(f.location);
 }
 
+// A type a schema can declare: every part of it there (a list's items, a
+// map's keys and values), no error type, nested no deeper than the schema
+// builder allows. The readers of cases and the engine rely on it.
+bool DeclarableType(const TypePtr& t, int depth) {
+  if (!t || depth > kMaxTypeNesting + 1) return false;
+  switch (t->kind()) {
+    case Type::Kind::kError: return false;
+    case Type::Kind::kEnum: return t->enum_type() != nullptr;
+    case Type::Kind::kList: return DeclarableType(t->elem(), depth + 1);
+    case Type::Kind::kMap: return DeclarableType(t->elem(), depth + 1) && DeclarableType(t->value(), depth + 1);
+    default: return true;
+  }
+}
+
 FieldDecl ReadField(ExprReader& r, LocationReader& at, std::uint32_t slot) {
   ByteReader& in = r.in;
   FieldDecl f;
@@ -110,7 +125,7 @@ FieldDecl ReadField(ExprReader& r, LocationReader& at, std::uint32_t slot) {
   }
   f.slot = slot;
   f.location = at.ReadPlain();
-  if (!in.failed() && !f.type) in.Fail("field '" + f.name + "' has no type");
+  if (!in.failed() && !DeclarableType(f.type, 0)) in.Fail("field '" + f.name + "' has a type no schema declares");
   return f;
 }
 
@@ -147,6 +162,7 @@ Template ReadTemplate(ExprReader& r, LocationReader& at) {
       p.ref = r.ReadRef(true);
       p.name = in.Str();
       p.spec = in.Str();
+      if (std::optional<std::string> bad = ScriptSpecProblem(p.spec); bad && !in.failed()) in.Fail(*bad);
       if (in.Bool()) p.fallback = in.Str();
       p.money = in.Bool();
       p.kind = static_cast<Type::Kind>(in.Below(static_cast<std::uint64_t>(Type::Kind::kError) + 1, "a type"));
@@ -405,6 +421,7 @@ std::optional<PolicyModel> ReadModel(ExprReader& r, const LoadOptions& options) 
     std::string name = in.Str();
     TypePtr type = r.ReadType();
     const VarRef ref = r.ReadRef(true);
+    if (!in.failed() && !type) in.Fail("'" + name + "' declared without a type");
     if (!in.failed() && !s.declarations.Add(name, std::move(type), ref)) in.Fail("'" + name + "' declared twice");
   }
   r.SetDeclarations(s.declarations);

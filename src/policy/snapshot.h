@@ -42,8 +42,8 @@ std::optional<std::string_view> UnframeSnapshot(std::string_view bytes, std::str
 // enums already written, so models written through one writer share them.
 void WriteModel(const PolicyModel& model, ExprWriter& w);
 // The model `r` reads next; nullopt when r.in failed (it says why).
-// Constant patterns are compiled within `limits` (the policy's own limits,
-// read from the snapshot, are checked against them as loading checks them).
+// The model's limits are `options.limits`, as after loading YAML; constant
+// patterns are compiled again within them.
 std::optional<PolicyModel> ReadModel(ExprReader& r, const LoadOptions& options);
 
 }  // namespace aftersales::internal

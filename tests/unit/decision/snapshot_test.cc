@@ -344,6 +344,28 @@ BOOST_AUTO_TEST_CASE(a_payload_whose_named_values_read_each_other_in_a_cycle_is_
   BOOST_TEST(Has(why, "named values that read each other in a cycle"));
 }
 
+BOOST_AUTO_TEST_CASE(a_payload_with_a_huge_format_width_or_a_list_of_nothing_is_refused) {
+  // Loading refuses a script width above 1024 (each decision would pad its
+  // text to it) and a declared list without an item type cannot be written
+  // in YAML (reading a case would follow its missing item type).
+  auto yaml = MustLoad(LoadPolicyFromStrings({{"schema.yaml", kSchema}, {"policy.yaml", kRules}}));
+  const std::string good = internal::SnapshotPayload(*yaml);
+  std::string wide = good;
+  const std::string paid = std::string(1, static_cast<char>(10)) + "order.code";  // {order.code}, then its spec ("")
+  const std::size_t at = wide.find(paid + std::string(1, '\0'));
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  wide.replace(at + paid.size(), 1, std::string("\x0b>2000000000", 12));
+  BOOST_TEST(Has(Refusal(internal::FrameSnapshot(wide)), "a width or precision above 1024"));
+
+  // issue.tags: list<string>, the first time that type is written (a
+  // declaration), its item type taken away.
+  std::string empty = good;
+  const std::size_t list = empty.find(std::string("\x0b\x07", 2));
+  BOOST_TEST_REQUIRE(list != std::string::npos);
+  empty[list + 1] = '\0';
+  BOOST_TEST(Has(Refusal(internal::FrameSnapshot(empty)), "has a type no schema declares"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace aftersales
