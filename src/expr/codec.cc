@@ -31,16 +31,20 @@ bool ValidDuration(std::int64_t seconds, std::int32_t nanos) {
 
 // ---- writing ---------------------------------------------------------------
 
-void ExprWriter::WriteValue(const Value& v) {
-  ByteWriter encoded;
-  EncodeValue(v, encoded);
-  auto [it, added] = values_.emplace(std::move(encoded.data()), static_cast<std::uint32_t>(values_.size()));
+void ExprWriter::WriteOnce(std::string encoded, std::unordered_map<std::string, std::uint32_t>* seen) {
+  auto [it, added] = seen->emplace(std::move(encoded), static_cast<std::uint32_t>(seen->size()));
   if (added) {
     out.Raw(it->first);
   } else {
     out.U8(kRepeat);
     out.U64(it->second);
   }
+}
+
+void ExprWriter::WriteValue(const Value& v) {
+  ByteWriter encoded;
+  EncodeValue(v, encoded);
+  WriteOnce(std::move(encoded.data()), &values_);
 }
 
 void ExprWriter::EncodeValue(const Value& v, ByteWriter& out) {
@@ -86,13 +90,7 @@ void ExprWriter::WriteType(const TypePtr& t) {
     out.Raw(encoded.data());
     return;
   }
-  auto [it, added] = types_.emplace(std::move(encoded.data()), static_cast<std::uint32_t>(types_.size()));
-  if (added) {
-    out.Raw(it->first);
-  } else {
-    out.U8(kRepeat);
-    out.U64(it->second);
-  }
+  WriteOnce(std::move(encoded.data()), &types_);
 }
 
 void ExprWriter::EncodeType(const TypePtr& t, ByteWriter& out) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +47,8 @@ class ExprWriter {
   ByteWriter& out;
 
  private:
+  // `encoded` as it is the first time, its number in `seen` after.
+  void WriteOnce(std::string encoded, std::unordered_map<std::string, std::uint32_t>* seen);
   void EncodeValue(const Value& v, ByteWriter& out);
   void WriteEnumTo(const std::shared_ptr<const EnumType>& e, ByteWriter& out);
   void EncodeType(const TypePtr& t, ByteWriter& out);
